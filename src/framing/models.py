@@ -1,0 +1,140 @@
+"""Plain data types shared by the core modules, the CLI and the UI.
+
+Nothing here touches SQL, spaCy or Textual: these are the contracts between
+``codebook``, ``segment``/``ingest``, ``store``, ``agreement`` and ``export``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DimensionKind = Literal["single", "multi", "ordinal"]
+DIMENSION_KINDS: tuple[str, ...] = ("single", "multi", "ordinal")
+
+#: A label value as stored and exported: a label id (single, ordinal),
+#: a sorted list of label ids (multi), or None (no label / retracted).
+LabelValue = str | list[str] | None
+
+#: Unit kinds queued for annotation unless a manifest or codebook says otherwise.
+DEFAULT_QUEUED_KINDS: tuple[str, ...] = ("title", "body", "list_item", "block_quote")
+
+
+class FramingError(Exception):
+    """A user-facing error: the CLI prints ``str(err)`` on one line and exits 1."""
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    name: str
+    key: str
+    definition: str
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    question: str
+    kind: DimensionKind
+    labels: tuple[Label, ...]
+
+    def label(self, label_id: str) -> Label | None:
+        for lab in self.labels:
+            if lab.id == label_id:
+                return lab
+        return None
+
+    def by_key(self, key: str) -> Label | None:
+        for lab in self.labels:
+            if lab.key == key:
+                return lab
+        return None
+
+    @property
+    def label_ids(self) -> tuple[str, ...]:
+        """Label ids in codebook order (scale order for an ordinal dimension)."""
+        return tuple(lab.id for lab in self.labels)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A gazetteer entry: a canonical actor name and the aliases that mention it."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Codebook:
+    dimensions: tuple[Dimension, ...]
+    name: str = "codebook"
+    path: str = ""
+    actors: tuple[Actor, ...] = ()
+    queued_kinds: tuple[str, ...] = DEFAULT_QUEUED_KINDS
+
+    def dimension(self, dim_id: str) -> Dimension | None:
+        for dim in self.dimensions:
+            if dim.id == dim_id:
+                return dim
+        return None
+
+    @property
+    def dimension_ids(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.dimensions)
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    file: str
+    title: str = ""
+    author: str = ""
+    publisher: str = ""
+    date: str = ""
+    source: str = ""
+    sha256: str = ""
+    n_chars: int = 0
+
+
+@dataclass(frozen=True)
+class UnitDraft:
+    """A unit as segmentation produces it, before it has an id or a store."""
+
+    position: int
+    start: int
+    end: int
+    text: str
+    kind: str = "body"
+    queued: bool = True
+    sentiment: float = 0.0
+    hints: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit_id: str
+    doc_id: str
+    position: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    queued: bool
+    sentiment: float
+    hints: dict[str, Any] | None = None
+
+
+def make_unit_id(doc_id: str, start: int, end: int) -> str:
+    """A unit id is stable for the same span of the same document."""
+    return f"{doc_id}:{start}-{end}"
+
+
+@dataclass
+class IngestReport:
+    documents_added: int = 0
+    documents_unchanged: int = 0
+    units_added: int = 0
+    warnings: list[str] = field(default_factory=list)
