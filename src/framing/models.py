@@ -136,5 +136,39 @@ def make_unit_id(doc_id: str, start: int, end: int) -> str:
 class IngestReport:
     documents_added: int = 0
     documents_unchanged: int = 0
+    documents_updated: int = 0
     units_added: int = 0
     warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------- hints
+# Pre-annotation hints are stored per unit as JSON (``units.hints``) with this
+# shape. Offsets are character offsets into the unit's clean ``text``. Hints are
+# suggestions shown to the annotator; they are never preselected as labels.
+#
+#   {
+#     "cues": [{"type": "hedge" | "booster" | "negated_booster" | "attribution"
+#                        | "evidential" | "anonymous_source" | "quote",
+#               "text": str, "start": int, "end": int}],
+#     "actors": [{"id": str, "name": str, "text": str, "start": int, "end": int}],
+#     "tone": {"compound": float, "label": "positive" | "negative" | "neutral"},
+#     "suggested_certainty": {"label": str, "reasons": [str]} | None
+#   }
+HINT_CUE_TYPES: tuple[str, ...] = (
+    "hedge",
+    "booster",
+    "negated_booster",
+    "attribution",
+    "evidential",
+    "anonymous_source",
+    "quote",
+)
+
+
+def tone_label(compound: float) -> str:
+    """VADER's own thresholds: >= 0.05 positive, <= -0.05 negative."""
+    if compound >= 0.05:
+        return "positive"
+    if compound <= -0.05:
+        return "negative"
+    return "neutral"

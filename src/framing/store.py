@@ -1,0 +1,591 @@
+"""The SQLite store: the only module in framing that speaks SQL.
+
+Schema (version 1, applied with sqlite-migrate; documented in docs/schema.md)
+-----------------------------------------------------------------------------
+``documents``  one row per ingested text: ``doc_id`` (PK), ``file``, ``title``,
+               ``author``, ``publisher``, ``date``, ``source``, ``sha256``,
+               ``n_chars``, ``ingested_at``.
+``units``      one row per sentence-like unit: ``unit_id`` (PK, ``doc:start-end``),
+               ``doc_id`` (FK), ``position``, ``start``/``end`` (character offsets
+               into the original file), ``text`` (clean display text), ``kind``,
+               ``queued`` (0/1), ``sentiment`` (VADER compound), ``hints`` (JSON).
+``annotators`` one row per annotator name.
+``labels``     append-only history: ``id`` (PK, monotonic), ``unit_id`` (FK),
+               ``annotator`` (FK), ``dimension``, ``value`` (a label id; a JSON
+               array of label ids for a multi dimension; NULL retracts), ``origin``
+               (``ui`` or ``import``), ``created_at``. The current label of a
+               (unit, annotator, dimension) is the row with the highest ``id``.
+``skips``      append-only: a unit an annotator chose to skip.
+``current_labels`` (view) the latest non-NULL label per (unit, annotator, dimension).
+
+The database runs in WAL mode with ``synchronous=FULL``; every label is its own
+transaction, committed before the UI moves on, so ``kill -9`` loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_migrate import Migrations
+from sqlite_utils import Database
+
+from framing.models import (
+    Document,
+    FramingError,
+    IngestReport,
+    LabelValue,
+    Unit,
+    UnitDraft,
+    make_unit_id,
+)
+
+DEFAULT_DB = Path("annotations") / "framing.db"
+
+migrations = Migrations("framing")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["documents"].create(
+        {
+            "doc_id": str,
+            "file": str,
+            "title": str,
+            "author": str,
+            "publisher": str,
+            "date": str,
+            "source": str,
+            "sha256": str,
+            "n_chars": int,
+            "ingested_at": str,
+        },
+        pk="doc_id",
+        not_null={"file", "sha256"},
+    )
+    db["units"].create(
+        {
+            "unit_id": str,
+            "doc_id": str,
+            "position": int,
+            "start": int,
+            "end": int,
+            "text": str,
+            "kind": str,
+            "queued": int,
+            "sentiment": float,
+            "hints": str,
+        },
+        pk="unit_id",
+        foreign_keys=[("doc_id", "documents", "doc_id")],
+        not_null={"doc_id", "position", "start", "end", "text", "kind", "queued"},
+    )
+    db["annotators"].create({"name": str, "created_at": str}, pk="name")
+    db["labels"].create(
+        {
+            "id": int,
+            "unit_id": str,
+            "annotator": str,
+            "dimension": str,
+            "value": str,
+            "origin": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("unit_id", "units", "unit_id"), ("annotator", "annotators", "name")],
+        not_null={"unit_id", "annotator", "dimension", "origin", "created_at"},
+    )
+    db["skips"].create(
+        {"id": int, "unit_id": str, "annotator": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("unit_id", "units", "unit_id"), ("annotator", "annotators", "name")],
+        not_null={"unit_id", "annotator", "created_at"},
+    )
+    # Hot paths: queue order, neighbours in a document, an annotator's current labels.
+    db.execute("CREATE INDEX idx_units_queue ON units (queued, doc_id, position)")
+    db.execute("CREATE INDEX idx_units_doc_position ON units (doc_id, position)")
+    db.execute(
+        "CREATE INDEX idx_labels_annotator_unit ON labels (annotator, unit_id, dimension, id)"
+    )
+    db.execute("CREATE INDEX idx_labels_unit ON labels (unit_id, annotator, dimension, id)")
+    db.execute("CREATE INDEX idx_skips_annotator_unit ON skips (annotator, unit_id)")
+    db.execute(
+        """
+        CREATE VIEW current_labels AS
+        SELECT l.unit_id, l.annotator, l.dimension, l.value, l.origin, l.created_at
+        FROM labels AS l
+        WHERE l.id IN (SELECT MAX(id) FROM labels GROUP BY unit_id, annotator, dimension)
+          AND l.value IS NOT NULL
+        """
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
+
+_UNIT_COLUMNS = 'unit_id, doc_id, position, start, "end", text, kind, queued, sentiment, hints'
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def encode_value(value: LabelValue) -> str | None:
+    """Store a label value as text: a label id, or a JSON array for a multi dimension."""
+    if value is None:
+        return None
+    if isinstance(value, list | tuple | set | frozenset):
+        return json.dumps(sorted(value))
+    return str(value)
+
+
+def decode_value(text: str | None) -> LabelValue:
+    if text is None:
+        return None
+    if text.startswith("["):
+        return [str(v) for v in json.loads(text)]
+    return text
+
+
+def _unit_from_row(row: Sequence[Any]) -> Unit:
+    hints = json.loads(row[9]) if row[9] else None
+    return Unit(
+        unit_id=row[0],
+        doc_id=row[1],
+        position=row[2],
+        start=row[3],
+        end=row[4],
+        text=row[5],
+        kind=row[6],
+        queued=bool(row[7]),
+        sentiment=row[8] if row[8] is not None else 0.0,
+        hints=hints,
+    )
+
+
+def _friendly(path: str, err: sqlite3.Error) -> FramingError:
+    msg = str(err)
+    if "locked" in msg or "busy" in msg:
+        return FramingError(f"{path}: database is locked by another process ({msg}); try again")
+    if "not a database" in msg or "malformed" in msg:
+        return FramingError(f"{path}: not a framing SQLite database ({msg})")
+    if "readonly" in msg:
+        return FramingError(f"{path}: database is read-only ({msg})")
+    return FramingError(f"{path}: {msg}")
+
+
+class Store:
+    """A framing database. Open it with :meth:`Store.open`."""
+
+    def __init__(self, db: Database, path: str) -> None:
+        self.db = db
+        self.path = path
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | Path = DEFAULT_DB, *, create: bool = True) -> Store:
+        """Open (and, with ``create``, create or migrate) the database at ``path``.
+
+        Raises :class:`FramingError` for a missing, locked, foreign or newer-schema file.
+        """
+        p = Path(path)
+        spath = str(p)
+        if not p.exists():
+            if not create:
+                raise FramingError(f"{spath}: no such database; run `framing ingest` first")
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise FramingError(f"{spath}: cannot create folder ({err.strerror})") from err
+        try:
+            conn = sqlite3.connect(spath, timeout=2.0)
+            db = Database(conn)
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA busy_timeout = 2000")
+            store = cls(db, spath)
+            store._check_schema()
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                db.enable_wal()
+            db.execute("PRAGMA synchronous = FULL")
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.Error as err:
+            raise _friendly(spath, err) from err
+        return store
+
+    def _check_schema(self) -> None:
+        applied = {m.name for m in migrations.applied(self.db)}
+        unknown = sorted(applied - KNOWN_MIGRATIONS)
+        if unknown:
+            raise FramingError(
+                f"{self.path}: database schema is newer than this version of framing "
+                f"(unknown migration {unknown[0]!r}); upgrade framing to open it"
+            )
+        if not applied and self.db.table_names() and "units" in self.db.table_names():
+            raise FramingError(f"{self.path}: has a units table but no framing schema record")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return len([m for m in migrations.applied(self.db)])
+
+    def _write(self) -> Any:
+        """A transaction whose SQLite errors become one-line FramingErrors."""
+        return _WriteTxn(self)
+
+    # ---------------------------------------------------------------- documents
+    def ingest(self, items: Iterable[tuple[Document, Sequence[UnitDraft]]]) -> IngestReport:
+        """Write documents and their units in ONE transaction (all or nothing).
+
+        Re-ingesting an unchanged document changes nothing. A document whose text
+        changed is re-segmented only if nobody has labelled it yet.
+        """
+        report = IngestReport()
+        with self._write():
+            for doc, drafts in items:
+                self._ingest_one(doc, drafts, report)
+        return report
+
+    def _ingest_one(self, doc: Document, drafts: Sequence[UnitDraft], rep: IngestReport) -> None:
+        old = self.db.execute(
+            "SELECT sha256 FROM documents WHERE doc_id = ?", [doc.doc_id]
+        ).fetchone()
+        if old is not None and old[0] != doc.sha256:
+            n = self.db.execute(
+                "SELECT COUNT(*) FROM labels l JOIN units u ON u.unit_id = l.unit_id "
+                "WHERE u.doc_id = ?",
+                [doc.doc_id],
+            ).fetchone()[0]
+            if n:
+                raise FramingError(
+                    f"{doc.file}: document {doc.doc_id!r} changed since it was ingested and "
+                    f"already has {n} labels; give the new version another id"
+                )
+            self.db.execute("DELETE FROM units WHERE doc_id = ?", [doc.doc_id])
+            self.db.execute("DELETE FROM documents WHERE doc_id = ?", [doc.doc_id])
+            old = None
+        new_rows = [
+            (
+                make_unit_id(doc.doc_id, d.start, d.end),
+                doc.doc_id,
+                d.position,
+                d.start,
+                d.end,
+                d.text,
+                d.kind,
+                int(d.queued),
+                d.sentiment,
+                json.dumps(d.hints, sort_keys=True) if d.hints else None,
+            )
+            for d in drafts
+        ]
+        if old is None:
+            self.db.execute(
+                "INSERT INTO documents (doc_id, file, title, author, publisher, date, source,"
+                " sha256, n_chars, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    doc.doc_id,
+                    doc.file,
+                    doc.title,
+                    doc.author,
+                    doc.publisher,
+                    doc.date,
+                    doc.source,
+                    doc.sha256,
+                    doc.n_chars,
+                    _now(),
+                ],
+            )
+            self.db.conn.executemany(
+                f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", new_rows
+            )
+            rep.documents_added += 1
+            rep.units_added += len(new_rows)
+            return
+        # Same text: update metadata and units only where something differs.
+        meta = (doc.file, doc.title, doc.author, doc.publisher, doc.date, doc.source)
+        cur = self.db.execute(
+            "SELECT file, title, author, publisher, date, source FROM documents WHERE doc_id = ?",
+            [doc.doc_id],
+        ).fetchone()
+        changed = tuple(cur) != meta
+        if changed:
+            self.db.execute(
+                "UPDATE documents SET file=?, title=?, author=?, publisher=?, date=?, source=?"
+                " WHERE doc_id = ?",
+                [*meta, doc.doc_id],
+            )
+        existing = {
+            row[0]: tuple(row)
+            for row in self.db.execute(
+                f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ?", [doc.doc_id]
+            )
+        }
+        new_ids = set()
+        for row in new_rows:
+            new_ids.add(row[0])
+            have = existing.get(row[0])
+            if have == row:
+                continue
+            changed = True
+            if have is None:
+                self.db.execute(
+                    f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", row
+                )
+                rep.units_added += 1
+            else:
+                self.db.execute(
+                    "UPDATE units SET position=?, text=?, kind=?, queued=?, sentiment=?, hints=?"
+                    " WHERE unit_id = ?",
+                    [row[2], row[5], row[6], row[7], row[8], row[9], row[0]],
+                )
+        for unit_id in set(existing) - new_ids:
+            changed = True
+            labelled = self.db.execute(
+                "SELECT 1 FROM labels WHERE unit_id = ? LIMIT 1", [unit_id]
+            ).fetchone()
+            if labelled:  # keep labelled history, but take it out of the queue
+                self.db.execute(
+                    "UPDATE units SET queued = 0, kind = 'retired' WHERE unit_id = ?", [unit_id]
+                )
+            else:
+                self.db.execute("DELETE FROM units WHERE unit_id = ?", [unit_id])
+        if changed:
+            rep.documents_updated += 1
+        else:
+            rep.documents_unchanged += 1
+
+    def documents(self) -> list[Document]:
+        rows = self.db.execute(
+            "SELECT doc_id, file, title, author, publisher, date, source, sha256, n_chars"
+            " FROM documents ORDER BY doc_id"
+        ).fetchall()
+        return [Document(*[("" if v is None else v) for v in r]) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        for doc in self.documents():
+            if doc.doc_id == doc_id:
+                return doc
+        return None
+
+    # -------------------------------------------------------------------- units
+    def unit(self, unit_id: str) -> Unit | None:
+        row = self.db.execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units WHERE unit_id = ?", [unit_id]
+        ).fetchone()
+        return _unit_from_row(row) if row else None
+
+    def count_units(self, *, queued_only: bool = False) -> int:
+        sql = "SELECT COUNT(*) FROM units" + (" WHERE queued = 1" if queued_only else "")
+        return int(self.db.execute(sql).fetchone()[0])
+
+    def iter_units(self, *, queued_only: bool = False) -> Iterator[Unit]:
+        """All units in document and position order."""
+        where = "WHERE queued = 1 " if queued_only else ""
+        cur = self.db.execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units {where}ORDER BY doc_id, position"
+        )
+        for row in cur:
+            yield _unit_from_row(row)
+
+    def next_unit(self, after: Unit | None, *, queued_only: bool = True) -> Unit | None:
+        """The unit after ``after`` in queue order (the first one if ``after`` is None).
+
+        One indexed range query: ``(doc_id, position) > (?, ?)``.
+        """
+        q = "queued = 1 AND " if queued_only else ""
+        if after is None:
+            row = self.db.execute(
+                f"SELECT {_UNIT_COLUMNS} FROM units WHERE {q}1 ORDER BY doc_id, position LIMIT 1"
+            ).fetchone()
+        else:
+            row = self.db.execute(
+                f"SELECT {_UNIT_COLUMNS} FROM units WHERE {q}(doc_id, position) > (?, ?)"
+                " ORDER BY doc_id, position LIMIT 1",
+                [after.doc_id, after.position],
+            ).fetchone()
+        return _unit_from_row(row) if row else None
+
+    def prev_unit(self, before: Unit, *, queued_only: bool = True) -> Unit | None:
+        q = "queued = 1 AND " if queued_only else ""
+        row = self.db.execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units WHERE {q}(doc_id, position) < (?, ?)"
+            " ORDER BY doc_id DESC, position DESC LIMIT 1",
+            [before.doc_id, before.position],
+        ).fetchone()
+        return _unit_from_row(row) if row else None
+
+    def context(self, unit: Unit) -> tuple[Unit | None, Unit | None]:
+        """The units just before and after ``unit`` in its document (any kind)."""
+        before = self.db.execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ? AND position < ?"
+            " ORDER BY position DESC LIMIT 1",
+            [unit.doc_id, unit.position],
+        ).fetchone()
+        after = self.db.execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ? AND position > ?"
+            " ORDER BY position LIMIT 1",
+            [unit.doc_id, unit.position],
+        ).fetchone()
+        return (
+            _unit_from_row(before) if before else None,
+            _unit_from_row(after) if after else None,
+        )
+
+    def existing_unit_ids(self, unit_ids: Iterable[str]) -> set[str]:
+        ids = list(set(unit_ids))
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT unit_id FROM units WHERE unit_id IN ({marks})", chunk
+                )
+            )
+        return found
+
+    # ------------------------------------------------------------------- labels
+    def _ensure_annotator(self, name: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, _now()]
+        )
+
+    def add_label(
+        self,
+        unit_id: str,
+        annotator: str,
+        dimension: str,
+        value: LabelValue,
+        *,
+        origin: str = "ui",
+    ) -> int:
+        """Append one label row and commit it before returning (``value=None`` retracts)."""
+        with self._write():
+            self._ensure_annotator(annotator)
+            cur = self.db.execute(
+                "INSERT INTO labels (unit_id, annotator, dimension, value, origin, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [unit_id, annotator, dimension, encode_value(value), origin, _now()],
+            )
+        return int(cur.lastrowid or 0)
+
+    def import_labels(
+        self, rows: Sequence[tuple[str, str, str, LabelValue]], *, origin: str = "import"
+    ) -> int:
+        """Append many ``(unit_id, annotator, dimension, value)`` rows in one transaction."""
+        now = _now()
+        with self._write():
+            for name in sorted({r[1] for r in rows}):
+                self._ensure_annotator(name)
+            self.db.conn.executemany(
+                "INSERT INTO labels (unit_id, annotator, dimension, value, origin, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(u, a, d, encode_value(v), origin, now) for u, a, d, v in rows],
+            )
+        return len(rows)
+
+    def current_labels(self, unit_id: str, annotator: str) -> dict[str, LabelValue]:
+        """This annotator's current label per dimension for one unit (absent if none)."""
+        rows = self.db.execute(
+            "SELECT dimension, value FROM labels WHERE id IN ("
+            " SELECT MAX(id) FROM labels WHERE annotator = ? AND unit_id = ? GROUP BY dimension)",
+            [annotator, unit_id],
+        ).fetchall()
+        return {dim: decode_value(val) for dim, val in rows if val is not None}
+
+    def label_history(self, unit_id: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT id, annotator, dimension, value, origin, created_at FROM labels"
+            " WHERE unit_id = ? ORDER BY id",
+            [unit_id],
+        ).fetchall()
+        keys = ("id", "annotator", "dimension", "value", "origin", "created_at")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def all_current_labels(self) -> Iterator[tuple[str, str, str, LabelValue]]:
+        """Every current ``(unit_id, annotator, dimension, value)``, unit order."""
+        cur = self.db.execute(
+            "SELECT c.unit_id, c.annotator, c.dimension, c.value FROM current_labels c"
+            " JOIN units u ON u.unit_id = c.unit_id"
+            " ORDER BY u.doc_id, u.position, c.annotator, c.dimension"
+        )
+        for unit_id, annotator, dim, value in cur:
+            yield unit_id, annotator, dim, decode_value(value)
+
+    def annotators(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM annotators ORDER BY name")]
+
+    def skip(self, unit_id: str, annotator: str) -> None:
+        with self._write():
+            self._ensure_annotator(annotator)
+            self.db.execute(
+                "INSERT INTO skips (unit_id, annotator, created_at) VALUES (?, ?, ?)",
+                [unit_id, annotator, _now()],
+            )
+
+    def _done_sql(self, n_dims: int) -> str:
+        marks = ",".join("?" * n_dims)
+        return (
+            "SELECT unit_id FROM labels WHERE id IN ("
+            "  SELECT MAX(id) FROM labels WHERE annotator = ?"
+            f"  AND dimension IN ({marks}) GROUP BY unit_id, dimension)"
+            " AND value IS NOT NULL GROUP BY unit_id HAVING COUNT(*) = ?"
+        )
+
+    def is_done(self, unit_id: str, annotator: str, dimension_ids: Sequence[str]) -> bool:
+        cur = self.current_labels(unit_id, annotator)
+        return all(d in cur for d in dimension_ids)
+
+    def first_unfinished(self, annotator: str, dimension_ids: Sequence[str]) -> Unit | None:
+        """The first queued unit this annotator has neither finished nor skipped."""
+        dims = list(dimension_ids)
+        row = self.db.execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units WHERE queued = 1"
+            f" AND unit_id NOT IN ({self._done_sql(len(dims))})"
+            " AND unit_id NOT IN (SELECT unit_id FROM skips WHERE annotator = ?)"
+            " ORDER BY doc_id, position LIMIT 1",
+            [annotator, *dims, len(dims), annotator],
+        ).fetchone()
+        return _unit_from_row(row) if row else None
+
+    def progress(self, annotator: str, dimension_ids: Sequence[str]) -> tuple[int, int]:
+        """``(done, total)``: queued units with every dimension labelled, of all queued."""
+        dims = list(dimension_ids)
+        done = self.db.execute(
+            f"SELECT COUNT(*) FROM units WHERE queued = 1 AND unit_id IN"
+            f" ({self._done_sql(len(dims))})",
+            [annotator, *dims, len(dims)],
+        ).fetchone()[0]
+        return int(done), self.count_units(queued_only=True)
+
+
+class _WriteTxn:
+    """``with store._write():`` — an atomic block whose errors are one line."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._cm: Any = None
+
+    def __enter__(self) -> None:
+        self._cm = self.store.db.atomic()
+        try:
+            self._cm.__enter__()
+        except sqlite3.Error as err:
+            raise _friendly(self.store.path, err) from err
+
+    def __exit__(self, et: Any, ev: Any, tb: Any) -> bool:
+        try:
+            self._cm.__exit__(et, ev, tb)
+        except sqlite3.Error as err:
+            raise _friendly(self.store.path, err) from err
+        if isinstance(ev, sqlite3.Error):
+            raise _friendly(self.store.path, ev) from ev
+        return False
