@@ -1,0 +1,294 @@
+"""The ``framing`` command line: a thin layer over the core modules.
+
+Heavy imports (spaCy, Textual, numpy) happen inside the commands that need them,
+so ``framing --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from framing.models import FramingError
+
+if TYPE_CHECKING:
+    from framing.models import Codebook
+    from framing.store import Store
+
+DEFAULT_DB = os.path.join("annotations", "framing.db")
+
+
+class FramingGroup(click.Group):
+    """Turns a :class:`FramingError` into a one-line ``Error: …`` and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FramingError as err:
+            raise click.ClickException(str(err)) from err
+
+
+def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        "db_path",
+        default=DEFAULT_DB,
+        envvar="FRAMING_DB",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="SQLite database file (env FRAMING_DB).",
+    )(f)
+
+
+def codebook_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--codebook",
+        "codebook_path",
+        default=None,
+        envvar="FRAMING_CODEBOOK",
+        type=click.Path(dir_okay=False),
+        help="Codebook TOML file (env FRAMING_CODEBOOK). Default: the bundled codebook.",
+    )(f)
+
+
+def _codebook(path: str | None) -> Codebook:
+    from framing.codebook import load_codebook
+
+    return load_codebook(path)
+
+
+def _store(path: str, *, create: bool = True) -> Store:
+    from framing.store import Store
+
+    return Store.open(path, create=create)
+
+
+@click.group(cls=FramingGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="framing")
+def main() -> None:
+    """Annotate source perspective, framing and certainty in news and policy texts.
+
+    \b
+    A typical session:
+      framing ingest                      # split ./seeds into units, into annotations/framing.db
+      framing annotate --annotator alice  # label units from the keyboard
+      framing agreement                   # Krippendorff's alpha, Fleiss' and Cohen's kappa
+      framing export --format jsonl -o labels.jsonl
+    """
+
+
+# ----------------------------------------------------------------------- ingest
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--encoding", default=None, help="Read the texts with this encoding (default UTF-8).")
+@db_option
+@codebook_option
+def ingest(
+    paths: tuple[Path, ...], encoding: str | None, db_path: str, codebook_path: str | None
+) -> None:
+    """Split texts into units (sentences) and store them.
+
+    PATHS are folders or files of .txt/.md text, or .jsonl with a "text" field.
+    With no PATH, ingests ./seeds and its manifest.toml. Ingesting the same file
+    again changes nothing; a failed ingest leaves the database as it was.
+    """
+    from framing.ingest import prepare_documents
+
+    if not paths:
+        seeds = Path("seeds")
+        if not seeds.is_dir():
+            raise FramingError("no PATH given and no ./seeds folder here; name a folder or file")
+        paths = (seeds,)
+    codebook = _codebook(codebook_path)
+    store = _store(db_path)
+    bar: Any = None
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label="Segmenting", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    def warn(message: str) -> None:
+        click.echo(f"Warning: {message}", err=True)
+
+    try:
+        report = store.ingest(
+            prepare_documents(
+                list(paths),
+                encoding=encoding,
+                queued_kinds=codebook.queued_kinds,
+                on_progress=on_progress,
+                warn=warn,
+            )
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    total = store.count_units()
+    queued = store.count_units(queued_only=True)
+    click.echo(
+        f"{report.documents_added} documents added, {report.documents_updated} updated, "
+        f"{report.documents_unchanged} unchanged; {report.units_added} new units. "
+        f"{db_path} now holds {len(store.documents())} documents, "
+        f"{total} units ({queued} queued for annotation)."
+    )
+
+
+# --------------------------------------------------------------------- codebook
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the codebook as JSON.")
+@codebook_option
+def codebook(as_json: bool, codebook_path: str | None) -> None:
+    """Show the codebook: dimensions, labels, keys, definitions and examples."""
+    from framing.codebook import codebook_to_json, render_codebook
+
+    cb = _codebook(codebook_path)
+    if as_json:
+        click.echo(json.dumps(codebook_to_json(cb), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_codebook(cb))
+
+
+# --------------------------------------------------------------------- annotate
+@main.command()
+@click.option("--annotator", "-a", required=True, help="Your annotator name (labels are per name).")
+@db_option
+@codebook_option
+def annotate(annotator: str, db_path: str, codebook_path: str | None) -> None:
+    """Label units in the terminal UI.
+
+    \b
+    Keys: a label's key picks it in the focused dimension and moves on;
+    backspace undoes one step; left/right move between units; s skips;
+    ? explains the focused dimension; q quits. Every label is saved the
+    moment its key is pressed, and the next session resumes where you stopped.
+    """
+    if not annotator.strip():
+        raise FramingError("--annotator must not be empty")
+    cb = _codebook(codebook_path)
+    store = _store(db_path, create=False)
+    if store.count_units(queued_only=True) == 0:
+        raise FramingError(f"{db_path}: no units queued for annotation; run `framing ingest` first")
+    from framing.tui import create_app
+
+    create_app(store, cb, annotator.strip()).run()
+
+
+# -------------------------------------------------------------------- agreement
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@db_option
+@codebook_option
+def agreement(as_json: bool, db_path: str, codebook_path: str | None) -> None:
+    """Inter-annotator agreement per dimension.
+
+    \b
+    units               units labelled by at least 2 annotators
+    percent_agreement   mean over units of the share of agreeing annotator pairs
+    krippendorff_alpha  nominal (ordinal for an ordinal dimension, MASI for multi)
+    fleiss_kappa        Fleiss' kappa, units with fewer than 2 ratings dropped
+    cohen_kappa         mean pairwise Cohen's kappa (unweighted)
+    """
+    from framing.analysis import agreement_summary
+
+    cb = _codebook(codebook_path)
+    summary = agreement_summary(_store(db_path, create=False), cb)
+    if as_json:
+        click.echo(json.dumps({"dimensions": summary}, indent=2))
+        return
+    cols = ("units", "annotators", "percent_agreement", "krippendorff_alpha")
+    cols += ("fleiss_kappa", "cohen_kappa")
+    heads = ("dimension", "kind", "units", "coders", "% agree", "alpha", "Fleiss k", "Cohen k")
+    rows = [
+        [dim.id, dim.kind, *[_fmt(summary[dim.id].get(c)) for c in cols]] for dim in cb.dimensions
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)))
+    click.echo("  ".join("-" * w for w in widths))
+    for r in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
+# ----------------------------------------------------------------------- export
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout)."
+)
+@db_option
+@codebook_option
+def export(fmt: str, output: Path | None, db_path: str, codebook_path: str | None) -> None:
+    """Write every unit (queued or not) with its current labels and majority.
+
+    Rows are ordered by document and position. JSONL rows carry unit_id, doc_id,
+    file, source, position, text, start, end, kind, queued, sentiment, labels
+    ({annotator: {dimension: value}}), majority ({dimension: value or null}) and
+    hints. CSV flattens labels to label:<annotator>:<dimension> columns.
+    """
+    from framing.export import write_csv, write_jsonl
+
+    cb = _codebook(codebook_path)
+    store = _store(db_path, create=False)
+    writer = write_csv if fmt == "csv" else write_jsonl
+    if output is None:
+        writer(store, cb, sys.stdout)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            n = writer(store, cb, fh)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    click.echo(f"Wrote {n} units to {output}", err=True)
+
+
+# ---------------------------------------------------------------- import-labels
+@main.command("import-labels")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@codebook_option
+def import_labels_cmd(file: Path, db_path: str, codebook_path: str | None) -> None:
+    """Import labels made elsewhere from a JSONL FILE.
+
+    \b
+    Each line: {"unit_id": "...", "annotator": "...", "dimension": "...", "value": "label_id"}
+    (a list of label ids for a multi dimension). Every line is checked first:
+    one bad line (unknown unit, dimension or label, malformed JSON) stops the
+    import with its line number, and nothing is imported.
+    """
+    from framing.export import import_labels
+
+    cb = _codebook(codebook_path)
+    n = import_labels(file, cb, _store(db_path, create=False))
+    click.echo(f"Imported {n} labels from {file}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
