@@ -1,0 +1,206 @@
+"""Annotation session state: the current unit, focus, undo stack and progress.
+
+Plain Python over :class:`~framing.store.Store` (no Textual), so the screen only
+renders it. Every method does a constant amount of store work: at most one
+``add_label`` commit plus the queries needed to show one unit (``next_unit`` or
+``prev_unit``, ``context``, ``current_labels``). Progress is counted once at start
+and then adjusted by one whenever a unit becomes complete or incomplete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from framing.models import Codebook, Dimension, Document, Label, LabelValue, Unit
+from framing.store import Store
+
+#: Sorts after every real position: ``prev_unit`` of it is a document's last unit.
+_END_POSITION = 2**62
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """One committed label change: enough to append the previous value again."""
+
+    unit_id: str
+    dimension: str
+    previous: LabelValue
+    focus: int
+
+
+class Session:
+    """What one annotator is looking at, and the actions the keys trigger."""
+
+    def __init__(self, store: Store, codebook: Codebook, annotator: str) -> None:
+        self.store = store
+        self.codebook = codebook
+        self.annotator = annotator
+        self.dims: tuple[Dimension, ...] = codebook.dimensions
+        self.dim_ids: tuple[str, ...] = codebook.dimension_ids
+        self.docs: dict[str, Document] = {d.doc_id: d for d in store.documents()}
+        self.done, self.total = store.progress(annotator, self.dim_ids)
+        self.unit: Unit | None = None
+        self.before: Unit | None = None
+        self.after: Unit | None = None
+        self.labels: dict[str, LabelValue] = {}
+        self.focus = 0
+        self.undo_stack: list[UndoStep] = []
+        #: Shown instead of a unit when the queue is exhausted (``unit is None``).
+        self.end_message = ""
+
+    # ----------------------------------------------------------------- queries
+    @property
+    def dimension(self) -> Dimension:
+        return self.dims[self.focus]
+
+    def complete(self, labels: dict[str, LabelValue] | None = None) -> bool:
+        have = self.labels if labels is None else labels
+        return all(d in have for d in self.dim_ids)  # as Store.progress counts
+
+    def title(self, unit: Unit) -> str:
+        doc = self.docs.get(unit.doc_id)
+        if doc is None:
+            return unit.doc_id
+        return doc.title or doc.file or doc.doc_id
+
+    def _first_open(self) -> int:
+        for i, dim_id in enumerate(self.dim_ids):
+            if dim_id not in self.labels:
+                return i
+        return 0
+
+    # ------------------------------------------------------------------ moving
+    def start(self) -> None:
+        unit = self.store.first_unfinished(self.annotator, self.dim_ids)
+        if unit is None:
+            self._end()
+        else:
+            self.show(unit)
+
+    def show(self, unit: Unit, focus: int | None = None) -> None:
+        """Display ``unit``: its neighbours and this annotator's current labels."""
+        self.unit = unit
+        self.before, self.after = self.store.context(unit)
+        self.labels = self.store.current_labels(unit.unit_id, self.annotator)
+        self.focus = self._first_open() if focus is None else focus
+        self.end_message = ""
+
+    def _end(self) -> None:
+        self.unit = self.before = self.after = None
+        self.labels = {}
+        self.focus = 0
+        if self.total and self.done >= self.total:
+            self.end_message = f"All {self.total} units labelled by {self.annotator}."
+        elif not self.total:
+            self.end_message = "No queued units: run `framing ingest` first."
+        else:
+            self.end_message = (
+                f"End of the queue: {self.done} of {self.total} units labelled "
+                f"by {self.annotator}; the rest were skipped or left open."
+            )
+
+    def go_next(self) -> bool:
+        """Show the next queued unit; False (and the end message) past the last one."""
+        nxt = self.store.next_unit(self.unit)
+        if nxt is None:
+            if self.unit is None:
+                return False
+            self._end()
+            return False
+        self.show(nxt)
+        return True
+
+    def go_prev(self) -> bool:
+        """Show the previous queued unit; from the end message, the last one."""
+        anchor = self.unit
+        if anchor is None:
+            if not self.docs:
+                return False
+            last_doc = max(self.docs)
+            anchor = Unit("", last_doc, _END_POSITION, 0, 0, "", "", True, 0.0)
+        prev = self.store.prev_unit(anchor)
+        if prev is None:
+            return False
+        self.show(prev)
+        return True
+
+    def skip(self) -> bool:
+        if self.unit is None:
+            return False
+        self.store.skip(self.unit.unit_id, self.annotator)
+        self.go_next()
+        return True
+
+    # ---------------------------------------------------------------- labelling
+    def _commit(self, value: LabelValue) -> None:
+        """Append ``value`` for the focused dimension, record undo, adjust progress."""
+        assert self.unit is not None
+        dim_id = self.dimension.id
+        previous = self.labels.get(dim_id)
+        self.store.add_label(self.unit.unit_id, self.annotator, dim_id, value)
+        self.undo_stack.append(UndoStep(self.unit.unit_id, dim_id, previous, self.focus))
+        self._set(dim_id, value)
+
+    def _set(self, dim_id: str, value: LabelValue) -> None:
+        was = self.complete()
+        new = dict(self.labels)
+        if value is None:
+            new.pop(dim_id, None)
+        else:
+            new[dim_id] = value
+        self.labels = new
+        if self.unit is not None and self.unit.queued:
+            self.done += int(self.complete()) - int(was)
+
+    def pick(self, label: Label) -> None:
+        """A label key in a single or ordinal dimension: commit and move on."""
+        if self.unit is None:
+            return
+        if self.labels.get(self.dimension.id) != label.id:
+            self._commit(label.id)
+        self.advance()
+
+    def toggle(self, label: Label) -> None:
+        """A label key in a multi dimension: commit the new full set (empty retracts)."""
+        if self.unit is None:
+            return
+        cur = self.labels.get(self.dimension.id)
+        chosen = set(cur) if isinstance(cur, list) else set()
+        chosen ^= {label.id}
+        order = self.dimension.label_ids
+        self._commit([lid for lid in order if lid in chosen] or None)
+
+    def confirm(self) -> bool:
+        """Enter: accept the focused dimension's value and move on (False if empty)."""
+        if self.unit is None or self.dimension.id not in self.labels:
+            return False
+        self.advance()
+        return True
+
+    def advance(self) -> None:
+        """Focus the next dimension; after the last one, the next unit if complete."""
+        if self.focus + 1 < len(self.dims):
+            self.focus += 1
+        elif self.complete():
+            self.go_next()
+        else:
+            self.focus = self._first_open()
+
+    def move_focus(self, step: int) -> None:
+        if self.unit is not None:
+            self.focus = (self.focus + step) % len(self.dims)
+
+    def undo(self) -> bool:
+        """Append the previous value of the last change and return to it."""
+        if not self.undo_stack:
+            return False
+        step = self.undo_stack.pop()
+        if self.unit is None or self.unit.unit_id != step.unit_id:
+            unit = self.store.unit(step.unit_id)
+            if unit is None:
+                return False
+            self.show(unit, focus=step.focus)
+        self.store.add_label(step.unit_id, self.annotator, step.dimension, step.previous)
+        self.focus = step.focus
+        self._set(step.dimension, step.previous)
+        return True
