@@ -648,13 +648,19 @@ def render_codebook(cb: Codebook, width: int = 78) -> str:
     for n, dim in enumerate(cb.dimensions, start=1):
         lines.append("")
         header = f"{n}. {dim.id} [{_KIND_NOTE.get(dim.kind, dim.kind)}]"
-        lines.append(header)
-        lines.append("=" * min(len(header), width))
+        header_lines = textwrap.wrap(header, width=width, subsequent_indent="   ")
+        lines.extend(header_lines)
+        lines.append("=" * max(len(h) for h in header_lines))
         lines.extend(textwrap.wrap(dim.question, width=width))
         for lab in dim.labels:
             lines.append("")
             key = "space" if lab.key == " " else lab.key
-            lines.append(f"  [{key}] {lab.name}  ({lab.id})")
+            head = f"  [{key}] {lab.name}"
+            if len(head) + len(lab.id) + 4 <= width:
+                lines.append(f"{head}  ({lab.id})")
+            else:
+                lines.extend(textwrap.wrap(head, width=width, subsequent_indent=indent))
+                lines.append(f"{indent}({lab.id})")
             lines.extend(
                 textwrap.wrap(
                     lab.definition, width=width, initial_indent=indent, subsequent_indent=indent
@@ -680,6 +686,7 @@ def render_codebook(cb: Codebook, width: int = 78) -> str:
                     width=width,
                     initial_indent="  ",
                     subsequent_indent=indent,
+                    break_on_hyphens=False,
                 )
             )
     return "\n".join(lines) + "\n"
