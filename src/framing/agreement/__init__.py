@@ -1,0 +1,55 @@
+"""Inter-annotator reliability: Krippendorff's alpha, kappas, AC1/AC2, bootstraps.
+
+Plain numpy, callable from a notebook.  Reliability data are coders × units:
+a numpy array with ``NaN`` for missing values, or nested lists with ``None``
+for missing values; values may be numbers, string labels, or (for MASI and
+Jaccard) sets.
+
+Reproduces the published worked examples: Krippendorff (2011) nominal
+0.743 (= 113/152), ordinal 0.8154, interval 0.8491, ratio 0.7974; Fleiss'
+kappa on Wikipedia's table 0.2099; Cohen's kappa of [[20, 5], [10, 15]] 0.4;
+and Gwet's irrCAC examples (AC1 0.77544, Brennan–Prediger 0.77273, …).
+"""
+
+from framing.agreement.alpha import (
+    LEVELS,
+    coincidence_matrix,
+    jaccard_distance,
+    krippendorff_alpha,
+    masi_distance,
+)
+from framing.agreement.bootstrap import BootstrapResult, bootstrap_alpha
+from framing.agreement.kappa import (
+    brennan_prediger,
+    cohen_kappa,
+    cohen_kappa_from_table,
+    fleiss_kappa,
+    fleiss_kappa_from_counts,
+    gwet_ac1,
+    gwet_ac2,
+    mean_pairwise_cohen_kappa,
+    percent_agreement,
+    scott_pi,
+)
+from framing.agreement.summary import summarize
+
+__all__ = [
+    "LEVELS",
+    "BootstrapResult",
+    "bootstrap_alpha",
+    "brennan_prediger",
+    "cohen_kappa",
+    "cohen_kappa_from_table",
+    "coincidence_matrix",
+    "fleiss_kappa",
+    "fleiss_kappa_from_counts",
+    "gwet_ac1",
+    "gwet_ac2",
+    "jaccard_distance",
+    "krippendorff_alpha",
+    "masi_distance",
+    "mean_pairwise_cohen_kappa",
+    "percent_agreement",
+    "scott_pi",
+    "summarize",
+]

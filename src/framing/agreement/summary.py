@@ -1,0 +1,92 @@
+"""One dictionary of agreement figures per dimension, for the CLI and exports."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from framing.agreement._data import Coded, encode, unit_counts
+from framing.agreement.alpha import krippendorff_alpha
+from framing.agreement.kappa import fleiss_kappa, mean_pairwise_cohen_kappa, percent_agreement
+from framing.models import FramingError
+
+KINDS: tuple[str, ...] = ("single", "multi", "ordinal")
+
+
+def _clean(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else float(x)
+
+
+def _multi_value(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return frozenset([v])
+    return frozenset(v)
+
+
+def _rows(data: Any, kind: str) -> list[list[Any]]:
+    if isinstance(data, np.ndarray):
+        rows = [list(r) for r in data.tolist()]
+    else:
+        rows = [list(r) for r in data]
+    if kind == "multi":
+        rows = [[_multi_value(v) for v in r] for r in rows]
+    return rows
+
+
+def summarize(data: Any, kind: str, labels: Sequence[str]) -> dict[str, Any]:
+    """Agreement summary of one dimension: coders × units labels, ``None`` = unlabelled.
+
+    Returns ``units`` (units with ≥ 2 ratings), ``annotators`` (coders with
+    ≥ 1 rating), ``percent_agreement``, ``krippendorff_alpha`` (nominal for
+    ``single``; ordinal over the ``labels`` scale order for ``ordinal``;
+    MASI for ``multi``), ``fleiss_kappa`` and ``cohen_kappa`` (mean pairwise
+    unweighted kappa with ``labels=labels``).  For ``multi`` dimensions the
+    values are lists/sets of label ids; the kappas and percent agreement
+    treat each distinct set as one category (exact-set agreement), while
+    alpha gives partial credit through MASI (Passonneau 2006).  A figure is
+    ``None`` when it is undefined (no unit with two ratings, no variation).
+    A label outside ``labels`` is kept as an extra category for ``single``
+    and is an error for ``ordinal`` (it has no place on the scale).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    rows = _rows(data, kind)
+    empty: dict[str, Any] = {
+        "units": 0,
+        "annotators": 0,
+        "percent_agreement": None,
+        "krippendorff_alpha": None,
+        "fleiss_kappa": None,
+        "cohen_kappa": None,
+    }
+    if not rows or not rows[0]:
+        return empty
+    scale = list(labels)
+    if kind == "multi":
+        coded: Coded = encode(rows)
+    else:
+        seen = {v for r in rows for v in r if v is not None}
+        extra = sorted(seen - set(scale), key=str)
+        if extra and kind == "ordinal":
+            raise FramingError(
+                f"labels outside the ordinal scale {scale}: {', '.join(map(str, extra))}"
+            )
+        scale += extra
+        coded = encode(rows, scale)
+    present = coded.codes >= 0
+    units = int((present.sum(axis=0) >= 2).sum())
+    annotators = int(present.any(axis=1).sum())
+    out = dict(empty, units=units, annotators=annotators)
+    if units == 0 or unit_counts(coded, 2).n_units == 0:
+        return out
+    level = {"single": "nominal", "ordinal": "ordinal", "multi": "masi"}[kind]
+    out["percent_agreement"] = _clean(percent_agreement(coded))
+    out["krippendorff_alpha"] = _clean(krippendorff_alpha(coded, level, values=scale))
+    out["fleiss_kappa"] = _clean(fleiss_kappa(coded))
+    out["cohen_kappa"] = _clean(mean_pairwise_cohen_kappa(coded))
+    return out
