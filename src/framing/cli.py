@@ -10,19 +10,13 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from framing.cli_common import _codebook, _store, codebook_option, db_option
 from framing.models import FramingError
-
-if TYPE_CHECKING:
-    from framing.models import Codebook
-    from framing.store import Store
-
-DEFAULT_DB = os.path.join("annotations", "framing.db")
 
 
 class FramingGroup(click.Group):
@@ -33,41 +27,6 @@ class FramingGroup(click.Group):
             return super().invoke(ctx)
         except FramingError as err:
             raise click.ClickException(str(err)) from err
-
-
-def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--db",
-        "db_path",
-        default=DEFAULT_DB,
-        envvar="FRAMING_DB",
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="SQLite database file (env FRAMING_DB).",
-    )(f)
-
-
-def codebook_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--codebook",
-        "codebook_path",
-        default=None,
-        envvar="FRAMING_CODEBOOK",
-        type=click.Path(dir_okay=False),
-        help="Codebook TOML file (env FRAMING_CODEBOOK). Default: the bundled codebook.",
-    )(f)
-
-
-def _codebook(path: str | None) -> Codebook:
-    from framing.codebook import load_codebook
-
-    return load_codebook(path)
-
-
-def _store(path: str, *, create: bool = True) -> Store:
-    from framing.store import Store
-
-    return Store.open(path, create=create)
 
 
 @click.group(cls=FramingGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -183,49 +142,6 @@ def annotate(annotator: str, db_path: str, codebook_path: str | None) -> None:
     create_app(store, cb, annotator.strip()).run()
 
 
-# -------------------------------------------------------------------- agreement
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@db_option
-@codebook_option
-def agreement(as_json: bool, db_path: str, codebook_path: str | None) -> None:
-    """Inter-annotator agreement per dimension.
-
-    \b
-    units               units labelled by at least 2 annotators
-    percent_agreement   mean over units of the share of agreeing annotator pairs
-    krippendorff_alpha  nominal (ordinal for an ordinal dimension, MASI for multi)
-    fleiss_kappa        Fleiss' kappa, units with fewer than 2 ratings dropped
-    cohen_kappa         mean pairwise Cohen's kappa (unweighted)
-    """
-    from framing.analysis import agreement_summary
-
-    cb = _codebook(codebook_path)
-    summary = agreement_summary(_store(db_path, create=False), cb)
-    if as_json:
-        click.echo(json.dumps({"dimensions": summary}, indent=2))
-        return
-    cols = ("units", "annotators", "percent_agreement", "krippendorff_alpha")
-    cols += ("fleiss_kappa", "cohen_kappa")
-    heads = ("dimension", "kind", "units", "coders", "% agree", "alpha", "Fleiss k", "Cohen k")
-    rows = [
-        [dim.id, dim.kind, *[_fmt(summary[dim.id].get(c)) for c in cols]] for dim in cb.dimensions
-    ]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
-    click.echo("  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)))
-    click.echo("  ".join("-" * w for w in widths))
-    for r in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
-
-
 # ----------------------------------------------------------------------- export
 @main.command()
 @click.option(
@@ -289,6 +205,10 @@ def import_labels_cmd(file: Path, db_path: str, codebook_path: str | None) -> No
     n = import_labels(file, cb, _store(db_path, create=False))
     click.echo(f"Imported {n} labels from {file}")
 
+
+from framing.cli_agreement import register as _register_agreement  # noqa: E402
+
+_register_agreement(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

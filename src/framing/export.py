@@ -124,8 +124,7 @@ def _check_value(dim: Dimension, value: Any, where: str) -> LabelValue:
         return sorted(set(value))
     if not isinstance(value, str):
         raise FramingError(
-            f"{where}: dimension {dim.id!r} takes one label id (a string), "
-            f"got {json.dumps(value)}"
+            f"{where}: dimension {dim.id!r} takes one label id (a string), got {json.dumps(value)}"
         )
     if value not in ids:
         raise FramingError(

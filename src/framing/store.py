@@ -29,7 +29,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlite_migrate import Migrations
 from sqlite_utils import Database
@@ -51,7 +51,8 @@ migrations = Migrations("framing")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["documents"].create(
+    table = db.table
+    table("documents").create(
         {
             "doc_id": str,
             "file": str,
@@ -67,7 +68,7 @@ def m001_initial(db: Database) -> None:
         pk="doc_id",
         not_null={"file", "sha256"},
     )
-    db["units"].create(
+    table("units").create(
         {
             "unit_id": str,
             "doc_id": str,
@@ -84,8 +85,8 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("doc_id", "documents", "doc_id")],
         not_null={"doc_id", "position", "start", "end", "text", "kind", "queued"},
     )
-    db["annotators"].create({"name": str, "created_at": str}, pk="name")
-    db["labels"].create(
+    table("annotators").create({"name": str, "created_at": str}, pk="name")
+    table("labels").create(
         {
             "id": int,
             "unit_id": str,
@@ -99,7 +100,7 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("unit_id", "units", "unit_id"), ("annotator", "annotators", "name")],
         not_null={"unit_id", "annotator", "dimension", "origin", "created_at"},
     )
-    db["skips"].create(
+    table("skips").create(
         {"id": int, "unit_id": str, "annotator": str, "created_at": str},
         pk="id",
         foreign_keys=[("unit_id", "units", "unit_id"), ("annotator", "annotators", "name")],
@@ -366,7 +367,20 @@ class Store:
             "SELECT doc_id, file, title, author, publisher, date, source, sha256, n_chars"
             " FROM documents ORDER BY doc_id"
         ).fetchall()
-        return [Document(*[("" if v is None else v) for v in r]) for r in rows]
+        return [
+            Document(
+                doc_id=r[0],
+                file=r[1],
+                title=r[2] or "",
+                author=r[3] or "",
+                publisher=r[4] or "",
+                date=r[5] or "",
+                source=r[6] or "",
+                sha256=r[7] or "",
+                n_chars=r[8] or 0,
+            )
+            for r in rows
+        ]
 
     def document(self, doc_id: str) -> Document | None:
         for doc in self.documents():
@@ -388,9 +402,7 @@ class Store:
     def iter_units(self, *, queued_only: bool = False) -> Iterator[Unit]:
         """All units in document and position order."""
         where = "WHERE queued = 1 " if queued_only else ""
-        cur = self.db.execute(
-            f"SELECT {_UNIT_COLUMNS} FROM units {where}ORDER BY doc_id, position"
-        )
+        cur = self.db.execute(f"SELECT {_UNIT_COLUMNS} FROM units {where}ORDER BY doc_id, position")
         for row in cur:
             yield _unit_from_row(row)
 
@@ -581,7 +593,7 @@ class _WriteTxn:
         except sqlite3.Error as err:
             raise _friendly(self.store.path, err) from err
 
-    def __exit__(self, et: Any, ev: Any, tb: Any) -> bool:
+    def __exit__(self, et: Any, ev: Any, tb: Any) -> Literal[False]:
         try:
             self._cm.__exit__(et, ev, tb)
         except sqlite3.Error as err:
