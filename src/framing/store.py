@@ -532,6 +532,24 @@ class Store:
         for unit_id, annotator, dim, value in cur:
             yield unit_id, annotator, dim, decode_value(value)
 
+    def current_label_records(self) -> Iterator[tuple[str, str, str, LabelValue, str]]:
+        """Every current ``(unit_id, annotator, dimension, value, created_at)``, time order."""
+        cur = self.db.execute(
+            "SELECT unit_id, annotator, dimension, value, created_at FROM current_labels"
+            " ORDER BY created_at"
+        )
+        for unit_id, annotator, dim, value, created_at in cur:
+            yield unit_id, annotator, dim, decode_value(value), created_at
+
+    def unit_sources(self) -> dict[str, tuple[str, str]]:
+        """``{unit_id: (doc_id, source)}`` for every labelled unit."""
+        rows = self.db.execute(
+            "SELECT u.unit_id, u.doc_id, COALESCE(d.source, '') FROM units u"
+            " JOIN documents d ON d.doc_id = u.doc_id"
+            " WHERE u.unit_id IN (SELECT DISTINCT unit_id FROM labels)"
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
+
     def annotators(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM annotators ORDER BY name")]
 
