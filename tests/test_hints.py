@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from framing.codebook import load_codebook
-from framing.hints import Hinter, compute_hints, format_hints, lemma_source, lemmatize
+from framing.hints import (
+    Hinter,
+    _builtin_inflections,
+    compute_hints,
+    format_hints,
+    lemma_source,
+    lemmatize,
+    suggest_certainty,
+)
 from framing.models import HINT_CUE_TYPES, Actor
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -140,6 +148,15 @@ def test_reporting_verbs_via_lemmas(small: Hinter, sentence: str, verb: str) -> 
 def test_noun_forms_are_not_attributions(small: Hinter) -> None:
     h = small.hints("The Central Asian states read the reports and notes.", 0.0)
     assert cues_of(h, "attribution") == []
+
+
+def test_builtin_fallback_inflections() -> None:
+    table = _builtin_inflections()
+    assert table["said"] == "say"
+    assert table["warned"] == "warn"
+    assert table["emphasizes"] == "emphasize"
+    assert table["denied"] == "deny"
+    assert table["insisting"] == "insist"
 
 
 def test_lookup_lemmatizer() -> None:
@@ -272,6 +289,7 @@ def test_curly_quote_and_unpaired_marks(small: Hinter) -> None:
         "Nobody can stop us."
     ]
     assert cues_of(small.hints("No quotation here.", 0.0), "quote") == []
+    assert cues_of(small.hints('An empty "" pair and " " a blank one.', 0.0), "quote") == []
 
 
 # ------------------------------------------------------------------ actors
@@ -344,6 +362,7 @@ def test_shape_offsets_and_json_on_all_seed_sentences(hinter: Hinter) -> None:
         if suggestion is not None:
             assert suggestion["label"] in ("certain", "probable", "possible", "uncommitted")
             assert suggestion["reasons"] and all(isinstance(r, str) for r in suggestion["reasons"])
+        assert suggest_certainty(h, text) == suggestion
         n_cues += len(h["cues"])
         n_actors += len(h["actors"])
     assert n_cues > 100 and n_actors > 500
