@@ -26,5 +26,8 @@ def seeded_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def seeded_db(seeded_db_template: Path, tmp_path: Path) -> Path:
     """A private copy of the ingested seeds database."""
     db = tmp_path / "framing.db"
-    shutil.copy(seeded_db_template, db)
+    for suffix in ("", "-wal", "-shm"):  # WAL mode: the log holds recent commits
+        src = Path(f"{seeded_db_template}{suffix}")
+        if src.exists():
+            shutil.copy(src, f"{db}{suffix}")
     return db

@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framing.models import DEFAULT_QUEUED_KINDS, UnitDraft
 from framing.segment import (
@@ -433,3 +435,26 @@ def test_seed_sources_lines_and_boilerplate() -> None:
         assert by_text[t].kind == "other"
     assert by_text["Category: Taliban/ISIS/Terrorism - Views: 2595"].kind == "other"
     assert by_text["Afghanistan Regains Its Crown as Terror Central"].kind == "title"
+
+
+# --------------------------------------------------------------------------------------
+# Any text
+# --------------------------------------------------------------------------------------
+
+_ALPHABET = "aAbBzZ019 .,;:!?…\n\n\t()[]\"'“”’*-–•@#/♥🤣é"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=300))
+def test_invariants_on_any_text(text: str) -> None:
+    units = segment_text(text)
+    prev_end = 0
+    for i, u in enumerate(units):
+        span = text[u.start : u.end]
+        assert u.position == i
+        assert span and span == span.strip()
+        assert u.text and u.text == clean_text(span)
+        assert u.start >= prev_end
+        prev_end = u.end
+        assert u.kind in UNIT_KINDS
+    assert segment_text(text) == units

@@ -58,6 +58,7 @@ def ingest(
     With no PATH, ingests ./seeds and its manifest.toml. Ingesting the same file
     again changes nothing; a failed ingest leaves the database as it was.
     """
+    from framing.hints import Hinter
     from framing.ingest import prepare_documents
 
     if not paths:
@@ -87,6 +88,7 @@ def ingest(
                 queued_kinds=codebook.queued_kinds,
                 on_progress=on_progress,
                 warn=warn,
+                hinter=Hinter.from_codebook(codebook).hints,
             )
         )
     finally:
@@ -209,6 +211,28 @@ def import_labels_cmd(file: Path, db_path: str, codebook_path: str | None) -> No
 from framing.cli_agreement import register as _register_agreement  # noqa: E402
 
 _register_agreement(main)
+
+# ------------------------------------------------------------------------ hints
+@main.command()
+@click.argument("unit_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the stored hints as JSON.")
+@db_option
+def hints(unit_id: str, as_json: bool, db_path: str) -> None:
+    """Show the pre-annotation hints of one unit (UNIT_ID as in `framing export`).
+
+    Hints are cues for the annotator (hedges, boosters, attribution, actors, tone,
+    a suggested certainty with its reasons); they are never preselected as labels.
+    """
+    from framing.hints import format_hints
+
+    unit = _store(db_path, create=False).unit(unit_id)
+    if unit is None:
+        raise FramingError(f"{db_path}: no unit {unit_id!r}")
+    if as_json:
+        click.echo(json.dumps(unit.hints, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_hints(unit.hints, unit.text))
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -97,6 +97,7 @@ class Document:
     source: str = ""
     sha256: str = ""
     n_chars: int = 0
+    perspective: str = ""  # the codebook label id of ``source``, when a manifest gives it
 
 
 @dataclass(frozen=True)

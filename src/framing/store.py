@@ -61,6 +61,7 @@ def m001_initial(db: Database) -> None:
             "publisher": str,
             "date": str,
             "source": str,
+            "perspective": str,
             "sha256": str,
             "n_chars": int,
             "ingested_at": str,
@@ -289,7 +290,7 @@ class Store:
         if old is None:
             self.db.execute(
                 "INSERT INTO documents (doc_id, file, title, author, publisher, date, source,"
-                " sha256, n_chars, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                " perspective, sha256, n_chars, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     doc.doc_id,
                     doc.file,
@@ -298,6 +299,7 @@ class Store:
                     doc.publisher,
                     doc.date,
                     doc.source,
+                    doc.perspective,
                     doc.sha256,
                     doc.n_chars,
                     _now(),
@@ -310,16 +312,25 @@ class Store:
             rep.units_added += len(new_rows)
             return
         # Same text: update metadata and units only where something differs.
-        meta = (doc.file, doc.title, doc.author, doc.publisher, doc.date, doc.source)
+        meta = (
+            doc.file,
+            doc.title,
+            doc.author,
+            doc.publisher,
+            doc.date,
+            doc.source,
+            doc.perspective,
+        )
         cur = self.db.execute(
-            "SELECT file, title, author, publisher, date, source FROM documents WHERE doc_id = ?",
+            "SELECT file, title, author, publisher, date, source, perspective"
+            " FROM documents WHERE doc_id = ?",
             [doc.doc_id],
         ).fetchone()
         changed = tuple(cur) != meta
         if changed:
             self.db.execute(
-                "UPDATE documents SET file=?, title=?, author=?, publisher=?, date=?, source=?"
-                " WHERE doc_id = ?",
+                "UPDATE documents SET file=?, title=?, author=?, publisher=?, date=?, source=?,"
+                " perspective=? WHERE doc_id = ?",
                 [*meta, doc.doc_id],
             )
         existing = {
@@ -364,8 +375,8 @@ class Store:
 
     def documents(self) -> list[Document]:
         rows = self.db.execute(
-            "SELECT doc_id, file, title, author, publisher, date, source, sha256, n_chars"
-            " FROM documents ORDER BY doc_id"
+            "SELECT doc_id, file, title, author, publisher, date, source, sha256, n_chars,"
+            " perspective FROM documents ORDER BY doc_id"
         ).fetchall()
         return [
             Document(
@@ -378,6 +389,7 @@ class Store:
                 source=r[6] or "",
                 sha256=r[7] or "",
                 n_chars=r[8] or 0,
+                perspective=r[9] or "",
             )
             for r in rows
         ]

@@ -1,0 +1,507 @@
+"""Find, read and describe documents, then segment them into unit drafts.
+
+The main entry point is :func:`prepare_documents`; it does no SQL: it yields
+``(Document, list[UnitDraft])`` pairs for the caller (the store) to write.
+
+Inputs
+    * a folder: every ``.txt``, ``.md``, ``.markdown`` and ``.jsonl`` file below it,
+      recursively, in sorted order of relative path (names starting with "." are
+      skipped); a ``manifest.toml`` in the folder describes its files;
+    * a single file: read as text, except ``.jsonl``; a ``manifest.toml`` next to it
+      is used if it has an entry for the file;
+    * a ``.jsonl`` file: one document per non-blank line, each a JSON object with a
+      ``text`` field and optional ``id``/``doc_id``, ``title``, ``author``,
+      ``publisher``, ``date``, ``source``, ``perspective``. Unit offsets are then
+      relative to that line's ``text``; the document's ``file`` is
+      ``"<path>#L<line number>"`` and its default ``doc_id`` is ``"<stem>-L<n>"``;
+      its ``sha256`` is that of the UTF-8 encoded ``text``.
+
+For a plain file, ``doc_id`` is the file stem unless the manifest says otherwise,
+``file`` is the path as discovered (so ``document_text`` can re-read it),
+``sha256`` is the SHA-256 of the file's bytes and ``n_chars`` the length of the
+decoded text. Offsets of units index that decoded text (newlines are not
+translated).
+
+Errors are :class:`~framing.models.FramingError` with a one-line message naming the
+file. :func:`prepare_documents` checks everything it can *before* it returns the
+iterator: paths exist, manifests parse and name existing files, every file decodes,
+every ``.jsonl`` line parses, doc ids are unique. Empty files and binary files (NUL
+bytes) are skipped; each skip is reported through the ``warn`` callback (one line per
+file; without a callback, through the ``framing.ingest`` logger).
+
+Manifest (``manifest.toml``)::
+
+    [[documents]]
+    doc_id = "000_561392b7cfa50f7a"       # or id = ...; default: the file stem
+    file = "000_561392b7cfa50f7a.txt"     # relative to the manifest's folder
+    title = "..."                         # also tells segmentation which line is the title
+    author = ""
+    publisher = "..."
+    date = "2024-04"                      # as precise as the text gives it
+    source = "FNF paper"                  # the source perspective, as a label name
+    perspective = "fnf_paper"             # the codebook label id of that perspective
+    notes = "..."                         # free text, ignored
+    queued_kinds = ["title", "body"]      # optional: overrides the default queued kinds
+    exclude_sections = ["Bibliography"]   # optional: headings whose sections are not queued
+    exclude_ranges = [[0, 120]]           # optional: character ranges that are not queued
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from framing.models import DEFAULT_QUEUED_KINDS, Document, FramingError, UnitDraft
+from framing.segment import UNIT_KINDS, segment_text
+
+__all__ = [
+    "MANIFEST_NAME",
+    "TEXT_SUFFIXES",
+    "ManifestEntry",
+    "discover",
+    "document_text",
+    "load_manifest",
+    "prepare_documents",
+]
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "manifest.toml"
+#: File suffixes picked up when a folder is given.
+TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".jsonl")
+
+_STR_FIELDS = ("title", "author", "publisher", "date", "source", "perspective", "notes")
+_META_FIELDS = ("title", "author", "publisher", "date", "source", "perspective")
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """What a manifest says about one file."""
+
+    doc_id: str
+    file: str
+    title: str = ""
+    author: str = ""
+    publisher: str = ""
+    date: str = ""
+    source: str = ""
+    perspective: str = ""
+    notes: str = ""
+    queued_kinds: tuple[str, ...] | None = None
+    exclude_sections: tuple[str, ...] = ()
+    exclude_ranges: tuple[tuple[int, int], ...] = ()
+
+
+# --------------------------------------------------------------------------------------
+# Discovery and manifests
+# --------------------------------------------------------------------------------------
+
+
+def discover(paths: Sequence[str | Path]) -> list[Path]:
+    """The files to ingest: folders expanded recursively (sorted), files as given.
+
+    Raises FramingError for a path that does not exist.
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = [
+                f
+                for f in path.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in TEXT_SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(path).parts)
+            ]
+            found.sort(key=lambda f: f.relative_to(path).as_posix())
+        elif path.is_file():
+            found = [path]
+        else:
+            raise FramingError(f"{str(path)!r}: no such file or folder")
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FramingError(f"{where}: {what} must be a list of strings")
+    return tuple(value)
+
+
+def _entry(raw: Any, index: int, manifest: Path) -> ManifestEntry:
+    where = f"{manifest}: document {index + 1}"
+    if not isinstance(raw, dict):
+        raise FramingError(f"{where} is not a table")
+    known = {"id", "doc_id", "file", "queued_kinds", "exclude_sections", "exclude_ranges"}
+    unknown = sorted(set(raw) - known - set(_STR_FIELDS))
+    if unknown:
+        raise FramingError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    file = raw.get("file")
+    if not isinstance(file, str) or not file:
+        raise FramingError(f"{where}: 'file' is missing")
+    where = f"{manifest}: entry for {file!r}"
+    fields: dict[str, Any] = {}
+    for name in _STR_FIELDS:
+        value = raw.get(name, "")
+        if not isinstance(value, str):
+            raise FramingError(f"{where}: {name} must be a string")
+        fields[name] = value
+    doc_id = raw.get("doc_id", raw.get("id", Path(file).stem))
+    if not isinstance(doc_id, str) or not doc_id:
+        raise FramingError(f"{where}: doc_id must be a non-empty string")
+    queued: tuple[str, ...] | None = None
+    if "queued_kinds" in raw:
+        queued = _strings(raw["queued_kinds"], "queued_kinds", where)
+        bad = [k for k in queued if k not in UNIT_KINDS]
+        if bad:
+            raise FramingError(
+                f"{where}: unknown kind(s) {', '.join(bad)} (kinds: {', '.join(UNIT_KINDS)})"
+            )
+    sections = _strings(raw.get("exclude_sections", []), "exclude_sections", where)
+    ranges_raw = raw.get("exclude_ranges", [])
+    ranges: list[tuple[int, int]] = []
+    if not isinstance(ranges_raw, list):
+        raise FramingError(f"{where}: exclude_ranges must be a list of [start, end] pairs")
+    for r in ranges_raw:
+        if (
+            not isinstance(r, list)
+            or len(r) != 2
+            or not all(isinstance(x, int) and not isinstance(x, bool) for x in r)
+            or not 0 <= r[0] <= r[1]
+        ):
+            raise FramingError(f"{where}: exclude_ranges must be a list of [start, end] pairs")
+        ranges.append((r[0], r[1]))
+    return ManifestEntry(
+        doc_id=doc_id,
+        file=file,
+        queued_kinds=queued,
+        exclude_sections=sections,
+        exclude_ranges=tuple(ranges),
+        **fields,
+    )
+
+
+def load_manifest(folder: Path) -> dict[str, ManifestEntry]:
+    """Entries of ``folder/manifest.toml`` keyed by file path relative to ``folder``.
+
+    No manifest: an empty dict. Malformed TOML, bad values, duplicate files or doc ids
+    and entries naming missing files raise FramingError.
+    """
+    manifest = Path(folder) / MANIFEST_NAME
+    if not manifest.is_file():
+        return {}
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise FramingError(f"{manifest}: invalid TOML: {err}") from None
+    except UnicodeDecodeError as err:
+        raise FramingError(f"{manifest}: not UTF-8 (byte offset {err.start})") from None
+    unknown = sorted(set(data) - {"documents", "document"})
+    if unknown:
+        raise FramingError(f"{manifest}: unknown top-level key(s) {', '.join(unknown)}")
+    rows = data.get("documents", data.get("document", []))
+    if not isinstance(rows, list):
+        raise FramingError(f"{manifest}: 'documents' must be an array of tables")
+    entries: dict[str, ManifestEntry] = {}
+    ids: dict[str, str] = {}
+    for i, row in enumerate(rows):
+        entry = _entry(row, i, manifest)
+        key = Path(entry.file).as_posix()
+        if key in entries:
+            raise FramingError(f"{manifest}: {entry.file!r} is listed twice")
+        if entry.doc_id in ids:
+            raise FramingError(
+                f"{manifest}: doc_id {entry.doc_id!r} is used for {ids[entry.doc_id]!r} "
+                f"and {entry.file!r}"
+            )
+        if not (manifest.parent / entry.file).is_file():
+            raise FramingError(
+                f"{manifest}: entry {entry.doc_id!r} names {entry.file!r}, which does not exist"
+            )
+        entries[key] = entry
+        ids[entry.doc_id] = entry.file
+    return entries
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, name: str, encoding: str | None) -> str:
+    try:
+        return data.decode(encoding or "utf-8")
+    except UnicodeDecodeError as err:
+        byte = data[err.start]
+        if encoding is None or encoding.lower().replace("-", "").replace("_", "") == "utf8":
+            raise FramingError(
+                f"{name!r} is not UTF-8 (byte 0x{byte:02x} at offset {err.start}); "
+                "pass --encoding latin-1 if that is its encoding"
+            ) from None
+        raise FramingError(
+            f"{name!r} is not {encoding} (byte 0x{byte:02x} at offset {err.start})"
+        ) from None
+    except LookupError:
+        raise FramingError(f"unknown encoding {encoding!r}") from None
+
+
+def _nul_is_binary(encoding: str | None) -> bool:
+    return encoding is None or not encoding.lower().replace("-", "").startswith("utf16")
+
+
+@dataclass
+class _Plan:
+    """One document to produce, as checked by the validation pass."""
+
+    path: Path
+    name: str  # the path as shown in messages and in Document.file (without #L)
+    doc_id: str
+    line: int = 0  # 1-based line of a .jsonl record, 0 for a plain file
+    sha256: str = ""
+    n_chars: int = 0
+    meta: dict[str, str] = dataclasses.field(default_factory=dict)
+    queued_kinds: tuple[str, ...] | None = None
+    exclude_sections: tuple[str, ...] = ()
+    exclude_ranges: tuple[tuple[int, int], ...] = ()
+
+
+def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise FramingError(f"{name!r} line {n}: invalid JSON: {err.msg}") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise FramingError(f"{name!r} line {n}: expected an object with a 'text' string")
+        yield n, record
+
+
+def _record_meta(record: dict[str, Any], name: str, n: int) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for key in _META_FIELDS:
+        value = record.get(key, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise FramingError(f"{name!r} line {n}: {key} must be a string")
+        meta[key] = str(value)
+    return meta
+
+
+def _record_id(record: dict[str, Any], stem: str, n: int, name: str) -> str:
+    value = record.get("doc_id", record.get("id"))
+    if value is None or value == "":
+        return f"{stem}-L{n}"
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FramingError(f"{name!r} line {n}: id must be a string or an integer")
+    return str(value)
+
+
+def _manifests_for(
+    paths: Sequence[str | Path], files: list[Path]
+) -> dict[Path, tuple[ManifestEntry, Path]]:
+    """Map each file (resolved) to its manifest entry and the manifest's folder."""
+    folders: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        folders.append(p if p.is_dir() else p.parent)
+    out: dict[Path, tuple[ManifestEntry, Path]] = {}
+    done: set[Path] = set()
+    for folder in folders:
+        key = folder.resolve()
+        if key in done:
+            continue
+        done.add(key)
+        for rel, entry in load_manifest(folder).items():
+            out.setdefault((folder / rel).resolve(), (entry, folder))
+    wanted = {f.resolve() for f in files}
+    return {k: v for k, v in out.items() if k in wanted}
+
+
+def _plan(
+    paths: Sequence[str | Path], encoding: str | None, warn: Callable[[str], None]
+) -> list[_Plan]:
+    files = discover(paths)
+    manifests = _manifests_for(paths, files)
+    plans: list[_Plan] = []
+    for path in files:
+        name = str(path)
+        data = path.read_bytes()
+        if not data.strip():
+            warn(f"{name!r} is empty; skipped")
+            continue
+        if b"\x00" in data and _nul_is_binary(encoding):
+            warn(f"{name!r} looks binary (it contains NUL bytes); skipped")
+            continue
+        text = _decode(data, name, encoding)
+        if path.suffix.lower() == ".jsonl":
+            for n, record in _jsonl_records(text, name):
+                body = record["text"]
+                if not body.strip():
+                    warn(f"{name!r} line {n} has no text; skipped")
+                    continue
+                plans.append(
+                    _Plan(
+                        path=path,
+                        name=name,
+                        doc_id=_record_id(record, path.stem, n, name),
+                        line=n,
+                        sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+                        n_chars=len(body),
+                        meta=_record_meta(record, name, n),
+                    )
+                )
+            continue
+        entry = manifests.get(path.resolve())
+        plan = _Plan(
+            path=path,
+            name=name,
+            doc_id=path.stem,
+            sha256=hashlib.sha256(data).hexdigest(),
+            n_chars=len(text),
+        )
+        if entry is not None:
+            e = entry[0]
+            plan.doc_id = e.doc_id
+            plan.meta = {k: getattr(e, k) for k in _META_FIELDS}
+            plan.queued_kinds = e.queued_kinds
+            plan.exclude_sections = e.exclude_sections
+            plan.exclude_ranges = e.exclude_ranges
+        plans.append(plan)
+    seen: dict[str, str] = {}
+    for p in plans:
+        where = f"{p.name}#L{p.line}" if p.line else p.name
+        if p.doc_id in seen:
+            raise FramingError(f"duplicate doc_id {p.doc_id!r}: {seen[p.doc_id]!r} and {where!r}")
+        seen[p.doc_id] = where
+    return plans
+
+
+_HAS_PERSPECTIVE = True  # Document carries the codebook perspective id
+
+
+def _document(plan: _Plan) -> Document:
+    meta = {k: v for k, v in plan.meta.items() if k != "perspective" or _HAS_PERSPECTIVE}
+    return Document(
+        doc_id=plan.doc_id,
+        file=f"{plan.name}#L{plan.line}" if plan.line else plan.name,
+        sha256=plan.sha256,
+        n_chars=plan.n_chars,
+        **meta,
+    )
+
+
+def _read_plan_text(plan: _Plan, encoding: str | None) -> str:
+    data = plan.path.read_bytes()
+    text = _decode(data, plan.name, encoding)
+    if plan.line:
+        for n, record in _jsonl_records(text, plan.name):
+            if n == plan.line:
+                body: str = record["text"]
+                break
+        else:
+            raise FramingError(f"{plan.name!r} changed while it was being read")
+        text = body
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    else:
+        digest = hashlib.sha256(data).hexdigest()
+    if digest != plan.sha256:
+        raise FramingError(f"{plan.name!r} changed while it was being read")
+    return text
+
+
+def document_text(file: str, encoding: str | None = None) -> str:
+    """The text that a document's unit offsets index, from ``Document.file``.
+
+    ``"path#L<n>"`` reads the ``text`` of line ``n`` of a ``.jsonl`` file.
+    """
+    name, _, line = file.rpartition("#L") if "#L" in file else (file, "", "")
+    path = Path(name)
+    if not path.is_file():
+        raise FramingError(f"{name!r}: no such file")
+    text = _decode(path.read_bytes(), name, encoding)
+    if not line:
+        return text
+    for n, record in _jsonl_records(text, name):
+        if str(n) == line:
+            return str(record["text"])
+    raise FramingError(f"{name!r} has no line {line}")
+
+
+def _log_warning(message: str) -> None:
+    log.warning("%s", message)
+
+
+def prepare_documents(
+    paths: Sequence[str | Path],
+    *,
+    encoding: str | None = None,
+    queued_kinds: Iterable[str] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+    hinter: Callable[[str, float], dict[str, Any]] | None = None,
+) -> Iterator[tuple[Document, list[UnitDraft]]]:
+    """Check the inputs, then return an iterator of ``(Document, units)``.
+
+    All checks (see the module docstring) run before this function returns, so a bad
+    file raises FramingError before anything is yielded. Segmentation then runs lazily,
+    one document at a time. ``encoding`` applies to every file (default UTF-8).
+    ``queued_kinds`` is the default set of queued kinds (e.g. the codebook's); a
+    manifest entry's ``queued_kinds`` wins over it. ``on_progress(done, total)``
+    reports characters segmented over all documents. ``warn`` receives one line per
+    skipped file or record. ``hinter(text, sentiment)``, if given, computes each
+    unit's pre-annotation hints (see :mod:`framing.hints`).
+    """
+    plans = _plan(paths, encoding, warn or _log_warning)
+    default_kinds = tuple(queued_kinds) if queued_kinds is not None else DEFAULT_QUEUED_KINDS
+    return _produce(plans, encoding, default_kinds, on_progress, hinter)
+
+
+def _produce(
+    plans: list[_Plan],
+    encoding: str | None,
+    default_kinds: tuple[str, ...],
+    on_progress: Callable[[int, int], None] | None,
+    hinter: Callable[[str, float], dict[str, Any]] | None = None,
+) -> Iterator[tuple[Document, list[UnitDraft]]]:
+    total = sum(p.n_chars for p in plans)
+    done = 0
+    for plan in plans:
+        text = _read_plan_text(plan, encoding)
+        progress: Callable[[int, int], None] | None = None
+        if on_progress is not None:
+            base = done
+
+            def progress(d: int, _t: int, base: int = base) -> None:
+                assert on_progress is not None
+                on_progress(base + d, total)
+
+        units = segment_text(
+            text,
+            queued_kinds=plan.queued_kinds if plan.queued_kinds is not None else default_kinds,
+            title=plan.meta.get("title") or None,
+            exclude_sections=plan.exclude_sections,
+            exclude_ranges=plan.exclude_ranges,
+            on_progress=progress,
+        )
+        if hinter is not None:
+            units = [
+                replace(u, hints={**hinter(u.text, u.sentiment), **(u.hints or {})})
+                for u in units
+            ]
+        done += plan.n_chars
+        yield _document(plan), units
