@@ -212,6 +212,7 @@ from framing.cli_agreement import register as _register_agreement  # noqa: E402
 
 _register_agreement(main)
 
+
 # ------------------------------------------------------------------------ hints
 @main.command()
 @click.argument("unit_id")

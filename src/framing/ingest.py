@@ -500,8 +500,7 @@ def _produce(
         )
         if hinter is not None:
             units = [
-                replace(u, hints={**hinter(u.text, u.sentiment), **(u.hints or {})})
-                for u in units
+                replace(u, hints={**hinter(u.text, u.sentiment), **(u.hints or {})}) for u in units
             ]
         done += plan.n_chars
         yield _document(plan), units

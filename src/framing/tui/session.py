@@ -167,8 +167,7 @@ class Session:
         cur = self.labels.get(self.dimension.id)
         chosen = set(cur) if isinstance(cur, list) else set()
         chosen ^= {label.id}
-        order = self.dimension.label_ids
-        self._commit([lid for lid in order if lid in chosen] or None)
+        self._commit(sorted(chosen) or None)  # sorted, as the store keeps it
 
     def confirm(self) -> bool:
         """Enter: accept the focused dimension's value and move on (False if empty)."""
