@@ -242,7 +242,7 @@ class Store:
         return _WriteTxn(self)
 
     # ---------------------------------------------------------------- documents
-    def ingest(self, items: Iterable[tuple[Document, Sequence[UnitDraft]]]) -> IngestReport:
+    def ingest(self, items: Iterable[tuple[Document, Iterable[UnitDraft]]]) -> IngestReport:
         """Write documents and their units in ONE transaction (all or nothing).
 
         Re-ingesting an unchanged document changes nothing. A document whose text
@@ -254,7 +254,7 @@ class Store:
                 self._ingest_one(doc, drafts, report)
         return report
 
-    def _ingest_one(self, doc: Document, drafts: Sequence[UnitDraft], rep: IngestReport) -> None:
+    def _ingest_one(self, doc: Document, drafts: Iterable[UnitDraft], rep: IngestReport) -> None:
         old = self.db.execute(
             "SELECT sha256 FROM documents WHERE doc_id = ?", [doc.doc_id]
         ).fetchone()
@@ -272,7 +272,8 @@ class Store:
             self.db.execute("DELETE FROM units WHERE doc_id = ?", [doc.doc_id])
             self.db.execute("DELETE FROM documents WHERE doc_id = ?", [doc.doc_id])
             old = None
-        new_rows = [
+        # A generator, so a new document's units stream into SQLite (bounded memory).
+        rows = (
             (
                 make_unit_id(doc.doc_id, d.start, d.end),
                 doc.doc_id,
@@ -286,7 +287,7 @@ class Store:
                 json.dumps(d.hints, sort_keys=True) if d.hints else None,
             )
             for d in drafts
-        ]
+        )
         if old is None:
             self.db.execute(
                 "INSERT INTO documents (doc_id, file, title, author, publisher, date, source,"
@@ -305,12 +306,13 @@ class Store:
                     _now(),
                 ],
             )
-            self.db.conn.executemany(
-                f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", new_rows
+            cur = self.db.conn.executemany(
+                f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows
             )
             rep.documents_added += 1
-            rep.units_added += len(new_rows)
+            rep.units_added += max(cur.rowcount, 0)
             return
+        new_rows = list(rows)
         # Same text: update metadata and units only where something differs.
         meta = (
             doc.file,
