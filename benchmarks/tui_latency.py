@@ -1,0 +1,175 @@
+"""Key press to next unit latency of the annotation UI on a 100,000-unit store.
+
+Builds a temporary database (100 documents x 1,000 units, ingested through
+``Store.ingest``) and opens the real app headless (``run_test``: real widgets,
+real layout and compositing). For ``--units`` units it times the key press that
+completes a unit (the last dimension's ``1``) until the next unit is on screen,
+and in the same process the same span for a baseline key nothing binds (``f12``)::
+
+    keypress_to_next_unit_ms median=... p95=... units=100000
+    baseline_noop_keypress_ms median=... ratio=...
+
+The span starts when the key event is posted to the app (what the terminal driver
+does) and ends when the app has handled the key *and* composited the first frame
+showing the next unit (a hook on the screen's compositor refresh records each
+frame with the sentence it showed; the text is checked every time). A key that
+changes nothing ends when it is handled. Textual paces frames at ``TEXTUAL_FPS``
+(60 by default), so up to one frame (~17 ms) of waiting is part of the figure.
+
+``pilot.press`` sleeps in ``wait_for_idle`` (at least 2 x 20 ms per key), which
+would swamp the figure, so the two keys are also timed through Pilot for
+reference only (``pilot_press_*`` lines; ``--pilot-units``, 0 to skip).
+
+Run: ``.venv/bin/python benchmarks/tui_latency.py [--units 200] [--db-dir DIR]``.
+Target: median <= 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from textual import events
+
+from framing.codebook import load_codebook
+from framing.models import Document, UnitDraft
+from framing.store import Store
+from framing.tui import FramingApp, create_app
+from framing.tui.widgets.unit_view import UnitView
+
+N_DOCS = 100
+UNITS_PER_DOC = 1_000
+NOOP_KEY = "f12"
+SETTLE = 0.035  # two frames without a repaint: the app is quiet again
+
+
+def sentence(doc: int, pos: int) -> str:
+    return f"Document {doc} sentence {pos}: the ministry said the talks would probably resume."
+
+
+def synthetic() -> Iterator[tuple[Document, list[UnitDraft]]]:
+    for d in range(N_DOCS):
+        drafts, offset = [], 0
+        for p in range(UNITS_PER_DOC):
+            text = sentence(d, p)
+            drafts.append(UnitDraft(position=p, start=offset, end=offset + len(text), text=text))
+            offset += len(text) + 1
+        doc = Document(f"doc{d:03d}", f"doc{d:03d}.txt", f"Synthetic document {d}", sha256=str(d))
+        yield doc, drafts
+
+
+def expected_after(i: int) -> str:
+    """The text of the queued unit after the i-th one."""
+    doc, pos = divmod(i + 1, UNITS_PER_DOC)
+    return sentence(doc, pos)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class Frames:
+    """Records (time, sentence shown) for every frame the annotation screen composites."""
+
+    def __init__(self, app: FramingApp) -> None:
+        self.app = app
+        self.log: list[tuple[float, str]] = []
+        screen = app.annotate_screen
+        refresh = screen._compositor_refresh
+        view = screen.query_one(UnitView)
+
+        def hooked() -> None:
+            refresh()
+            self.log.append((time.perf_counter(), view.current_text))
+
+        screen._compositor_refresh = hooked  # type: ignore[method-assign]
+
+    async def press(self, key: str, char: str | None, shows: str | None = None) -> float:
+        """Seconds from posting ``key`` until handled and, if ``shows``, on screen."""
+        self.log.clear()
+        handled = asyncio.Event()
+        t0 = time.perf_counter()
+        self.app.post_message(events.Key(key, char))
+        self.app.call_later(handled.set)  # after the app and the screen handled the key
+        await handled.wait()
+        t_handled = time.perf_counter()
+        while True:  # let the app settle so nothing spills into the next key
+            seen = len(self.log)
+            await asyncio.sleep(SETTLE)
+            if len(self.log) == seen:
+                break
+        if shows is None:
+            return t_handled - t0
+        frames = [t for t, text in self.log if text == shows]
+        if not frames:
+            raise SystemExit(f"no frame showed {shows!r} (frames: {self.log!r})")
+        return max(t_handled, frames[0]) - t0
+
+
+async def measure(app: FramingApp, n_units: int, n_pilot: int) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {"next": [], "noop": [], "pilot_next": [], "pilot_noop": []}
+    n_dims = len(app.codebook.dimensions)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        frames = Frames(app)
+        for i in range(n_units):
+            out["noop"].append(await frames.press(NOOP_KEY, None))
+            for _ in range(n_dims - 1):
+                await frames.press("1", "1")
+            out["next"].append(await frames.press("1", "1", shows=expected_after(i)))
+        for i in range(n_units, n_units + n_pilot):
+            t0 = time.perf_counter()
+            await pilot.press(NOOP_KEY)
+            out["pilot_noop"].append(time.perf_counter() - t0)
+            await pilot.press(*["1"] * (n_dims - 1))
+            t0 = time.perf_counter()
+            await pilot.press("1")
+            out["pilot_next"].append(time.perf_counter() - t0)
+            shown = app.annotate_screen.query_one(UnitView).current_text
+            if shown != expected_after(i):
+                raise SystemExit(f"unit {i}: expected {expected_after(i)!r}, saw {shown!r}")
+    return out
+
+
+def ms(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values) * 1000, percentile(values, 0.95) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--units", type=int, default=200, help="units to label and time")
+    parser.add_argument("--pilot-units", type=int, default=50, help="units timed via Pilot")
+    parser.add_argument("--db-dir", default=None, help="folder for the temporary database")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
+        store = Store.open(Path(tmp) / "bench.db")
+        t0 = time.perf_counter()
+        store.ingest(synthetic())
+        total = store.count_units(queued_only=True)
+        print(f"# ingested {total} units in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        app = create_app(store, load_codebook(), "bench")
+        res = asyncio.run(measure(app, args.units, args.pilot_units))
+        done, _ = store.progress("bench", app.codebook.dimension_ids)
+        assert done == args.units + args.pilot_units, done
+        store.close()
+    med, p95 = ms(res["next"])
+    base, _ = ms(res["noop"])
+    print(f"keypress_to_next_unit_ms median={med:.2f} p95={p95:.2f} units={total}")
+    print(f"baseline_noop_keypress_ms median={base:.2f} ratio={med / base:.2f}")
+    if res["pilot_next"]:
+        p_med, p_p95 = ms(res["pilot_next"])
+        p_base, _ = ms(res["pilot_noop"])
+        n = len(res["pilot_next"])
+        print(f"pilot_press_to_next_unit_ms median={p_med:.2f} p95={p_p95:.2f} units={n}")
+        print(f"pilot_press_noop_ms median={p_base:.2f} ratio={p_med / p_base:.2f}")
+
+
+if __name__ == "__main__":
+    main()
