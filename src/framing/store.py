@@ -438,6 +438,14 @@ class Store:
             ).fetchone()
         return _unit_from_row(row) if row else None
 
+    def last_unit(self, *, queued_only: bool = True) -> Unit | None:
+        """The last unit in queue order."""
+        q = "WHERE queued = 1 " if queued_only else ""
+        row = self.db.execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units {q}ORDER BY doc_id DESC, position DESC LIMIT 1"
+        ).fetchone()
+        return _unit_from_row(row) if row else None
+
     def prev_unit(self, before: Unit, *, queued_only: bool = True) -> Unit | None:
         q = "queued = 1 AND " if queued_only else ""
         row = self.db.execute(

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from framing.models import Codebook, Dimension, Document, Label, LabelValue, Unit
 from framing.store import Store
 
-#: Sorts after every real position: ``prev_unit`` of it is a document's last unit.
-_END_POSITION = 2**62
-
 
 @dataclass(frozen=True)
 class UndoStep:
@@ -99,9 +96,15 @@ class Session:
                 f"by {self.annotator}; the rest were skipped or left open."
             )
 
-    def go_next(self) -> bool:
-        """Show the next queued unit; False (and the end message) past the last one."""
+    def go_next(self, *, wrap: bool = False) -> bool:
+        """Show the next queued unit; False (and the end message) past the last one.
+
+        With ``wrap`` (after completing a unit), the end of the queue leads back to
+        this annotator's first unfinished, unskipped unit, if any is left.
+        """
         nxt = self.store.next_unit(self.unit)
+        if nxt is None and wrap:
+            nxt = self.store.first_unfinished(self.annotator, self.dim_ids)
         if nxt is None:
             if self.unit is None:
                 return False
@@ -112,13 +115,7 @@ class Session:
 
     def go_prev(self) -> bool:
         """Show the previous queued unit; from the end message, the last one."""
-        anchor = self.unit
-        if anchor is None:
-            if not self.docs:
-                return False
-            last_doc = max(self.docs)
-            anchor = Unit("", last_doc, _END_POSITION, 0, 0, "", "", True, 0.0)
-        prev = self.store.prev_unit(anchor)
+        prev = self.store.last_unit() if self.unit is None else self.store.prev_unit(self.unit)
         if prev is None:
             return False
         self.show(prev)
@@ -181,7 +178,7 @@ class Session:
         if self.focus + 1 < len(self.dims):
             self.focus += 1
         elif self.complete():
-            self.go_next()
+            self.go_next(wrap=True)
         else:
             self.focus = self._first_open()
 
