@@ -1,62 +1,246 @@
-"""``framing agreement``: reliability statistics from the command line."""
+"""``framing agreement`` and ``framing disagreements``: reliability from the command line.
+
+numpy, matplotlib and the report code are imported inside the commands, so
+``framing --help`` stays fast.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from framing.cli_common import _codebook, _store, codebook_option, db_option
+from framing.models import FramingError
 
+if TYPE_CHECKING:
+    from framing.breakdowns import DisagreementRow
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
+BY_CHOICES = ("label", "source", "document", "annotator", "time", "all")
+FORMAT_CHOICES = ("table", "json", "markdown", "html")
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--dimension",
+    "-d",
+    "dimensions",
+    multiple=True,
+    metavar="DIM",
+    help="Only this dimension (repeatable). Default: every dimension of the codebook.",
+)
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    type=click.Choice(BY_CHOICES),
+    help="Add a breakdown (repeatable): label, source, document, annotator, time or all. "
+    "Default: none for table/json, all for markdown/html.",
+)
+@click.option(
+    "--pair",
+    nargs=2,
+    metavar="A B",
+    default=None,
+    help="Confusion matrix of annotators A (rows) and B (columns) in each chosen dimension.",
+)
+@click.option(
+    "--windows",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Number of time windows for --by time.",
+)
+@click.option(
+    "--n-boot",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for the summary alpha interval (0: no intervals).",
+)
+@click.option(
+    "--breakdown-n-boot",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Bootstrap resamples for each breakdown row. Default: min(--n-boot, 500).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_CHOICES),
+    default=None,
+    help="Output format. Default: table.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of stdout.",
+)
 @db_option
 @codebook_option
-def agreement(as_json: bool, db_path: str, codebook_path: str | None) -> None:
-    """Inter-annotator agreement per dimension.
+def agreement(
+    dimensions: tuple[str, ...],
+    by: tuple[str, ...],
+    pair: tuple[str, str] | None,
+    windows: int,
+    n_boot: int,
+    breakdown_n_boot: int | None,
+    seed: int,
+    fmt: str | None,
+    as_json: bool,
+    output: Path | None,
+    db_path: str,
+    codebook_path: str | None,
+) -> None:
+    """Inter-annotator agreement per dimension, with breakdowns and reports.
 
     \b
     units               units labelled by at least 2 annotators
     percent_agreement   mean over units of the share of agreeing annotator pairs
     krippendorff_alpha  nominal (ordinal for an ordinal dimension, MASI for multi)
+    alpha 95% CI        bootstrap over units (Gwet 2014), --n-boot resamples, --seed
     fleiss_kappa        Fleiss' kappa, units with fewer than 2 ratings dropped
     cohen_kappa         mean pairwise Cohen's kappa (unweighted)
+
+    \b
+    Breakdowns (--by, repeatable):
+      label      each label against the rest (binarised alpha, kappa)
+      source     per source perspective (documents.source)
+      document   per document
+      annotator  pairwise kappa / % agreement matrix, confusion matrix of the
+                 pair sharing most units (or --pair A B), label shares vs pool
+      time       alpha per time window (--windows): units ordered by their
+                 latest rating, equal-size windows
+      all        every one of these
+
+    \b
+    Examples:
+      framing agreement
+      framing agreement --by label --by annotator -d frame
+      framing agreement --pair alice bob -d certainty
+      framing agreement --format html -o report.html
+      framing agreement --json --by all > agreement.json
+
+    Units with one rating and labels not in the codebook are excluded (and
+    counted). The JSON schema is documented in docs/agreement-json.md.
     """
-    from framing.analysis import agreement_summary
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError("--json means --format json; give only one of them")
+    out_fmt = "json" if as_json else (fmt or "table")
+    chosen = set(by)
+    if not chosen and out_fmt in ("markdown", "html"):
+        chosen = {"all"}
+
+    from framing.breakdowns import agreement_report
+    from framing.report import render, write_atomic
 
     cb = _codebook(codebook_path)
-    summary = agreement_summary(_store(db_path, create=False), cb)
-    if as_json:
-        click.echo(json.dumps({"dimensions": summary}, indent=2))
-        return
-    cols = (
-        "units",
-        "annotators",
-        "percent_agreement",
-        "krippendorff_alpha",
-        "fleiss_kappa",
-        "cohen_kappa",
+    store = _store(db_path, create=False)
+    report = agreement_report(
+        store,
+        cb,
+        dimensions=dimensions or None,
+        by=sorted(chosen),
+        pair=pair,
+        windows=windows,
+        n_boot=n_boot,
+        breakdown_n_boot=breakdown_n_boot,
+        seed=seed,
     )
-    heads = ("dimension", "kind", "units", "coders", "% agree", "alpha", "Fleiss k", "Cohen k")
-    rows = [
-        [dim.id, dim.kind, *[_fmt(summary[dim.id].get(c)) for c in cols]] for dim in cb.dimensions
-    ]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
-    click.echo("  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)))
-    click.echo("  ".join("-" * w for w in widths))
-    for r in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    text = render(report, out_fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as err:
+        raise FramingError(f"{output}: cannot write ({err.strerror or err})") from err
+    click.echo(f"Wrote {out_fmt} agreement report to {output}", err=True)
+
+
+# ---------------------------------------------------------------- disagreements
+
+
+def _format_row(rank: int, row: DisagreementRow, width: int = 100) -> list[str]:
+    from framing.breakdowns import value_text
+
+    head = (
+        f"{rank:>3}. disagreement {row.disagreement:.3f}  {row.n_annotators} annotators  "
+        f"{row.doc_id} #{row.position}  [{row.unit_id}]"
+    )
+    if len(row.by_dimension) > 1:
+        head += "  (" + ", ".join(f"{d} {v:.2f}" for d, v in row.by_dimension.items()) + ")"
+    lines = [head]
+    lines += textwrap.wrap(
+        row.text, width=width, initial_indent="     ", subsequent_indent="     "
+    ) or ["     (no text)"]
+    name_w = max((len(a) for a in row.labels), default=0)
+    for annotator, labels in row.labels.items():
+        cells = "  ".join(f"{d}={value_text(v)}" for d, v in labels.items())
+        lines.append(f"     {annotator.ljust(name_w)}  {cells}")
+    return lines
+
+
+@click.command()
+@click.option(
+    "--dimension",
+    "-d",
+    "dimension",
+    default=None,
+    metavar="DIM",
+    help="Rank by this dimension only.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Show the first N units (0: all).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@db_option
+@codebook_option
+def disagreements(
+    dimension: str | None, limit: int, as_json: bool, db_path: str, codebook_path: str | None
+) -> None:
+    """Units the annotators disagree on, most disagreed first.
+
+    \b
+    disagreement = 1 − the unit's percent agreement (share of annotator pairs
+    giving the same label; a multi dimension compares label sets exactly),
+    averaged over the dimensions where the unit has at least two ratings.
+    Ties: more annotators first, then document order. Units on which everybody
+    agrees are not listed.
+    """
+    from framing.breakdowns import rank_disagreements
+
+    cb = _codebook(codebook_path)
+    store = _store(db_path, create=False)
+    rows = rank_disagreements(store, cb, dimension, limit=limit or None)
+    if as_json:
+        payload: dict[str, Any] = {
+            "dimension": dimension,
+            "units": [r.to_json() for r in rows],
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        scope = f" in {dimension}" if dimension else ""
+        click.echo(f"No disagreements{scope}: no unit with two different labels.")
+        return
+    for i, row in enumerate(rows, start=1):
+        if i > 1:
+            click.echo("")
+        click.echo("\n".join(_format_row(i, row)))
 
 
 def register(group: click.Group) -> None:
     group.add_command(agreement)
+    group.add_command(disagreements)
