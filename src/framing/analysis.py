@@ -45,14 +45,3 @@ def label_matrices(store: Store, codebook: Codebook) -> dict[str, LabelMatrix]:
         data = [[_cell(dim, cells[dim.id].get((a, u))) for u in ids] for a in names]
         out[dim.id] = LabelMatrix(dim, names, ids, data)
     return out
-
-
-def agreement_summary(store: Store, codebook: Codebook) -> dict[str, dict[str, Any]]:
-    """``{dimension: {units, annotators, percent_agreement, krippendorff_alpha,
-    fleiss_kappa, cohen_kappa}}`` as ``framing agreement --json`` prints it."""
-    from framing.agreement import summarize
-
-    result: dict[str, dict[str, Any]] = {}
-    for dim_id, m in label_matrices(store, codebook).items():
-        result[dim_id] = summarize(m.data, m.dimension.kind, list(m.dimension.label_ids))
-    return result
