@@ -400,7 +400,7 @@ def test_error_duplicate_key(tmp_path: Path) -> None:
     assert message.startswith(f"{tmp_path / 'my.toml'}: line {key_line}: ")
 
 
-@pytest.mark.parametrize("key", ["s", "q", "?", " "])
+@pytest.mark.parametrize("key", ["s", "q", "?", " ", "D"])
 def test_error_reserved_key(tmp_path: Path, key: str) -> None:
     message = _error(tmp_path, GOOD.replace('key = "2"', f'key = "{key}"', 1))
     assert "labels[1]" in message
@@ -413,8 +413,9 @@ def test_error_reserved_named_key(tmp_path: Path) -> None:
 
 
 def test_reserved_keys_contents() -> None:
-    assert {"s", "q", "?", " ", "enter", "backspace"} <= RESERVED_KEYS
+    assert {"s", "q", "?", " ", "D", "enter", "backspace"} <= RESERVED_KEYS
     assert not (set("1234567890abcde") & RESERVED_KEYS)
+    assert "d" not in RESERVED_KEYS  # shift+d opens the disagreements list; d is free
 
 
 def test_error_multi_character_key(tmp_path: Path) -> None:

@@ -76,6 +76,7 @@ _RESERVED_PURPOSE: dict[str, str] = {
     "s": "skip",
     "q": "quit",
     "?": "help",
+    "D": "the disagreements list",
     " ": "space",
     "space": "space",
     "enter": "enter",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -14,12 +14,17 @@ from textual.widgets import Footer, Static
 
 from framing.models import Codebook, FramingError, Label
 from framing.store import Store
+from framing.tui.disagreements_screen import DisagreementsScreen
 from framing.tui.help_screen import HelpScreen
 from framing.tui.session import Session
 from framing.tui.widgets.dimension_panel import DimensionPanel
 from framing.tui.widgets.hints_panel import HintsPanel
+from framing.tui.widgets.others_panel import OthersPanel
 from framing.tui.widgets.status_bar import StatusBar
 from framing.tui.widgets.unit_view import UnitView
+
+if TYPE_CHECKING:
+    from framing.breakdowns import DisagreementRow
 
 END_KEYS = "← last unit · → first unit · backspace undoes the last label · q quits"
 
@@ -36,6 +41,7 @@ class AnnotateScreen(Screen[None]):
         Binding("enter", "confirm", "Confirm", id="confirm"),
         Binding("s", "skip", "Skip", id="skip"),
         Binding("question_mark", "help", "Help", id="help"),
+        Binding("D", "disagreements", "Disagreements", id="disagreements"),
     ]
 
     def __init__(self, store: Store, codebook: Codebook, annotator: str) -> None:
@@ -43,6 +49,7 @@ class AnnotateScreen(Screen[None]):
         self.session = Session(store, codebook, annotator)
         self.codebook = codebook
         self._panels: list[DimensionPanel] = []
+        self._others: OthersPanel | None = None
         self._shown: str | None = "<nothing yet>"
 
     def compose(self) -> ComposeResult:
@@ -50,6 +57,7 @@ class AnnotateScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="main-col"):
                 yield UnitView(id="unit-view")
+                yield OthersPanel(self.codebook.dimensions, id="others")
                 yield Static(id="end-message", markup=False)
                 with Horizontal(id="dimensions"):
                     for i, dim in enumerate(dims):
@@ -60,6 +68,7 @@ class AnnotateScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._panels = list(self.query(DimensionPanel))
+        self._others = self.query_one(OthersPanel)
         self._guard(self.session.start)
 
     # ---------------------------------------------------------------- rendering
@@ -83,6 +92,8 @@ class AnnotateScreen(Screen[None]):
                 self.query_one(UnitView).show(s.title(unit), unit, s.before, s.after)
                 self.query_one(HintsPanel).show(unit.hints)
                 status.show_tone(unit.sentiment)
+        if self._others is not None:
+            self._others.show(s.others)
         for i, panel in enumerate(self._panels):
             panel.show(s.labels.get(panel.dimension.id), unit is not None and i == s.focus)
         self.query_one(StatusBar).show_progress(s.done, s.total)
@@ -146,3 +157,14 @@ class AnnotateScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.session.dimension))
+
+    def action_disagreements(self) -> None:
+        """The ranked disagreement list; the unit picked there opens here for review."""
+        s = self.session
+        self.app.push_screen(DisagreementsScreen(s.store, s.codebook), self._review)
+
+    def _review(self, row: DisagreementRow | None) -> None:
+        if row is not None:
+            unit_id = row.unit_id
+            gone = f"Unit {unit_id} is no longer in the database."
+            self._guard(lambda: self.session.review(unit_id), gone)

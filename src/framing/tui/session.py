@@ -3,7 +3,8 @@
 Plain Python over :class:`~framing.store.Store` (no Textual), so the screen only
 renders it. Every method does a constant amount of store work: at most one
 ``add_label`` commit plus the queries needed to show one unit (``next_unit`` or
-``prev_unit``, ``context``, ``current_labels``). Progress is counted once at start
+``prev_unit``, ``context``, ``current_labels``; ``label_history`` too when a unit
+is opened for review from the disagreements list). Progress is counted once at start
 and then adjusted by one whenever a unit becomes complete or incomplete.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from framing.models import Codebook, Dimension, Document, Label, LabelValue, Unit
-from framing.store import Store
+from framing.store import Store, decode_value
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class Session:
         self.undo_stack: list[UndoStep] = []
         #: Shown instead of a unit when the queue is exhausted (``unit is None``).
         self.end_message = ""
+        #: The other annotators' current labels, ``{annotator: {dimension: value}}``,
+        #: while reviewing a unit opened from the disagreements list; otherwise None,
+        #: so that ordinary annotation is not biased by anybody else's labels.
+        self.others: dict[str, dict[str, LabelValue]] | None = None
 
     # ----------------------------------------------------------------- queries
     @property
@@ -74,17 +79,45 @@ class Session:
         else:
             self.show(unit)
 
-    def show(self, unit: Unit, focus: int | None = None) -> None:
-        """Display ``unit``: its neighbours and this annotator's current labels."""
+    def show(self, unit: Unit, focus: int | None = None, *, review: bool = False) -> None:
+        """Display ``unit``: its neighbours and this annotator's current labels.
+
+        With ``review`` (a unit opened from the disagreements list), also the other
+        annotators' current labels; any other move hides them again.
+        """
         self.unit = unit
         self.before, self.after = self.store.context(unit)
         self.labels = self.store.current_labels(unit.unit_id, self.annotator)
         self.focus = self._first_open() if focus is None else focus
         self.end_message = ""
+        self.others = self.other_labels(unit.unit_id) if review else None
+
+    def review(self, unit_id: str) -> bool:
+        """Show a unit picked in the disagreements list, with the others' labels."""
+        unit = self.store.unit(unit_id)
+        if unit is None:
+            return False
+        self.show(unit, review=True)
+        return True
+
+    def other_labels(self, unit_id: str) -> dict[str, dict[str, LabelValue]]:
+        """Every other annotator's current labels of one unit (one query: its history)."""
+        out: dict[str, dict[str, LabelValue]] = {}
+        for rec in self.store.label_history(unit_id):  # oldest first: the last one counts
+            if rec["annotator"] == self.annotator:
+                continue
+            labels = out.setdefault(rec["annotator"], {})
+            value = decode_value(rec["value"])
+            if value is None:
+                labels.pop(rec["dimension"], None)
+            else:
+                labels[rec["dimension"]] = value
+        return {who: labels for who, labels in sorted(out.items()) if labels}
 
     def _end(self) -> None:
         self.unit = self.before = self.after = None
         self.labels = {}
+        self.others = None
         self.focus = 0
         if self.total and self.done >= self.total:
             self.end_message = f"All {self.total} units labelled by {self.annotator}."
