@@ -277,3 +277,21 @@ def test_seeds_are_the_shared_corpus_byte_for_byte() -> None:
         pytest.skip("../shared/seeds not present beside this checkout")
     for f in shared.glob("*.txt"):
         assert (SEEDS / f.name).read_bytes() == f.read_bytes()
+
+
+# ---------------------------------------------------------------------- hints
+def test_hints_for_one_unit(seeded_db: Path) -> None:
+    rows = _units(seeded_db)
+    unit = next(r for r in rows if r["text"].startswith("Pakistan's interim Prime Minister"))
+    assert unit["hints"]["actors"], "export carries the hints"
+    code, out, err = run("hints", unit["unit_id"], "--db", str(seeded_db))
+    assert code == 0, err
+    assert "accused" in out and "TTP" in out
+    assert "suggested certainty" in out.lower()
+    code, out, _ = run("hints", unit["unit_id"], "--json", "--db", str(seeded_db))
+    assert json.loads(out) == unit["hints"]
+
+
+def test_hints_unknown_unit(seeded_db: Path) -> None:
+    code, _, err = run("hints", "nope:0-1", "--db", str(seeded_db))
+    assert code == 1 and "no unit 'nope:0-1'" in err
