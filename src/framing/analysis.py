@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from framing.models import Codebook, Dimension, LabelValue
-from framing.store import Store
+from framing.store import LabelColumns, Store
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,28 @@ class LabelMatrix:
     data: list[list[Any]]
 
 
-def _cell(dim: Dimension, value: LabelValue) -> Any:
+@dataclass(frozen=True)
+class CodedMatrix:
+    """Current labels of one dimension as coders × units of integer codes.
+
+    ``codes[i, u]`` indexes ``values`` (decoded label values, shared by every
+    dimension) and ``time_codes[i, u]`` indexes ``times`` (``created_at``); both
+    are ``-1`` where annotator ``annotators[i]`` has no current label for unit
+    ``unit_ids[u]``.  Annotators are sorted, units in document and position order;
+    only annotators and units with a label in this dimension take part.
+    """
+
+    dimension: Dimension
+    annotators: list[str]
+    unit_ids: list[str]
+    codes: np.ndarray
+    time_codes: np.ndarray
+    values: list[LabelValue]
+    times: list[str]
+
+
+def matrix_cell(dim: Dimension, value: LabelValue) -> Any:
+    """A stored label value as a matrix cell: a frozenset for a multi dimension."""
     if value is None:
         return None
     if dim.kind == "multi":
@@ -27,21 +51,65 @@ def _cell(dim: Dimension, value: LabelValue) -> Any:
     return value
 
 
+def object_lookup(items: Iterable[Any]) -> np.ndarray:
+    """A 1-D object array of ``items`` plus a trailing ``None``, so that
+    ``object_lookup(xs)[codes]`` maps the code ``-1`` to ``None``."""
+    seq = list(items)
+    out = np.empty(len(seq) + 1, dtype=object)
+    for i, x in enumerate(seq):  # element by element: lists stay objects
+        out[i] = x
+    return out
+
+
+def coded_matrices(
+    store: Store,
+    codebook: Codebook,
+    dimensions: Iterable[str] | None = None,
+    columns: LabelColumns | None = None,
+) -> dict[str, CodedMatrix]:
+    """One coded coders × units matrix per codebook dimension (or per ``dimensions``,
+    in codebook order), over the units with a label in it.
+
+    Reads every current label once (:meth:`Store.current_label_columns`, unless
+    ``columns`` is given) and builds the matrices with numpy.
+    """
+    cols = store.current_label_columns() if columns is None else columns
+    wanted = set(codebook.dimension_ids if dimensions is None else dimensions)
+    dim_code = {d: i for i, d in enumerate(cols.dimensions)}
+    out: dict[str, CodedMatrix] = {}
+    for dim in codebook.dimensions:
+        if dim.id not in wanted:
+            continue
+        code = dim_code.get(dim.id)
+        rows = (
+            np.flatnonzero(cols.dimension == code)
+            if code is not None
+            else np.zeros(0, dtype=np.int64)
+        )
+        units, ucol = np.unique(cols.unit[rows], return_inverse=True)
+        coders, arow = np.unique(cols.annotator[rows], return_inverse=True)
+        shape = (len(coders), len(units))
+        codes = np.full(shape, -1, dtype=np.int64)
+        codes[arow, ucol] = cols.value[rows]
+        time_codes = np.full(shape, -1, dtype=np.int64)
+        time_codes[arow, ucol] = cols.time[rows]
+        out[dim.id] = CodedMatrix(
+            dim,
+            [cols.annotators[i] for i in coders.tolist()],
+            [cols.unit_ids[i] for i in units.tolist()],
+            codes,
+            time_codes,
+            cols.values,
+            cols.times,
+        )
+    return out
+
+
 def label_matrices(store: Store, codebook: Codebook) -> dict[str, LabelMatrix]:
     """One coders × units matrix per codebook dimension, over units with any label."""
-    cells: dict[str, dict[tuple[str, str], LabelValue]] = {d: {} for d in codebook.dimension_ids}
-    units: dict[str, dict[str, None]] = {d: {} for d in codebook.dimension_ids}
-    coders: dict[str, set[str]] = {d: set() for d in codebook.dimension_ids}
-    for unit_id, annotator, dim_id, value in store.all_current_labels():
-        if dim_id not in cells:
-            continue  # a dimension no longer in this codebook
-        cells[dim_id][(annotator, unit_id)] = value
-        units[dim_id][unit_id] = None
-        coders[dim_id].add(annotator)
     out: dict[str, LabelMatrix] = {}
-    for dim in codebook.dimensions:
-        names = sorted(coders[dim.id])
-        ids = list(units[dim.id])
-        data = [[_cell(dim, cells[dim.id].get((a, u))) for u in ids] for a in names]
-        out[dim.id] = LabelMatrix(dim, names, ids, data)
+    for dim_id, m in coded_matrices(store, codebook).items():
+        cells = object_lookup(matrix_cell(m.dimension, v) for v in m.values)
+        data: list[list[Any]] = cells[m.codes].tolist() if m.codes.size else []
+        out[dim_id] = LabelMatrix(m.dimension, m.annotators, m.unit_ids, data)
     return out

@@ -8,7 +8,7 @@ is documented in ``docs/agreement-json.md``.
 Data and exclusions
 -------------------
 Each dimension is a coders × units matrix of current labels
-(:func:`framing.analysis.label_matrices`).  Before any coefficient:
+(:func:`framing.analysis.coded_matrices`).  Before any coefficient:
 
 * a label that is not in the codebook ("off the scale", e.g. after the
   codebook changed; for a multi dimension a set containing such an id) is
@@ -59,7 +59,8 @@ from framing.agreement import (
     percent_agreement,
     summarize,
 )
-from framing.analysis import label_matrices
+from framing.agreement._data import MISSING, Coded, _sorted_domain
+from framing.analysis import coded_matrices, matrix_cell, object_lookup
 from framing.models import Codebook, Dimension, FramingError, LabelValue
 from framing.store import Store
 
@@ -141,17 +142,11 @@ class DimensionData:
         return np.flatnonzero(self.ratings_per_unit >= 2)
 
 
-def _object_array(rows: Sequence[Sequence[Any]], n_cols: int) -> np.ndarray:
-    out = np.empty((len(rows), n_cols), dtype=object)
-    for i, r in enumerate(rows):
-        for j, v in enumerate(r):
-            out[i, j] = v
-    return out
-
-
 def _on_scale(dim: Dimension, value: Any, scale: set[str]) -> bool:
     if dim.kind == "multi":
         return all(x in scale for x in value)
+    if isinstance(value, list):  # a set-valued label in a single/ordinal dimension
+        return False
     return value in scale
 
 
@@ -166,39 +161,28 @@ def load_dimensions(
             f"unknown dimension {unknown[0]!r}; the codebook has "
             f"{', '.join(codebook.dimension_ids)}"
         )
-    times: dict[tuple[str, str, str], str] = {}
-    for unit_id, annotator, dim_id, _value, created_at in store.current_label_records():
-        times[(dim_id, unit_id, annotator)] = created_at
     out: dict[str, DimensionData] = {}
-    for dim_id, m in label_matrices(store, codebook).items():
-        if dim_id not in wanted:
-            continue
+    for dim_id, m in coded_matrices(store, codebook, wanted).items():
         dim = m.dimension
         scale = set(dim.label_ids)
+        # each distinct value is checked (and turned into a cell) once
+        cells = [matrix_cell(dim, v) for v in m.values]
+        on = np.array([c is not None and _on_scale(dim, c, scale) for c in cells] + [True])
+        used = np.bincount(m.codes.ravel() + 1, minlength=len(cells) + 1)[1:]
         off: Counter[str] = Counter()
-        rows: list[list[Any]] = []
-        trows: list[list[str | None]] = []
-        for a, row in zip(m.annotators, m.data, strict=True):
-            clean: list[Any] = []
-            trow: list[str | None] = []
-            for u, v in zip(m.unit_ids, row, strict=True):
-                if v is not None and not _on_scale(dim, v, scale):
-                    off[value_text(v)] += 1
-                    v = None
-                clean.append(v)
-                trow.append(times.get((dim_id, u, a), "") if v is not None else None)
-            rows.append(clean)
-            trows.append(trow)
-        n = len(m.unit_ids)
+        for k in np.flatnonzero(used * ~on[:-1]).tolist():
+            off[value_text(cells[k])] += int(used[k])
+        codes = np.where(on[m.codes], m.codes, -1)
+        time_codes = np.where(codes >= 0, m.time_codes, -1)
         out[dim_id] = DimensionData(
             dim,
             list(m.annotators),
             list(m.unit_ids),
-            _object_array(rows, n),
-            _object_array(trows, n),
+            object_lookup(cells)[codes],
+            object_lookup(m.times)[time_codes],
             dict(sorted(off.items())),
         )
-    return {d: out[d] for d in codebook.dimension_ids if d in out}
+    return out
 
 
 # --------------------------------------------------------------------------- coefficients
@@ -226,7 +210,12 @@ def alpha_ci(
     if data.size == 0 or not (_present_mask(data).sum(axis=0) >= 2).any():
         return out
     res = bootstrap_alpha(
-        data, level, n_boot=n_boot, seed=seed, method=BOOTSTRAP_METHOD, values=values
+        _coded(data, values),
+        level,
+        n_boot=n_boot,
+        seed=seed,
+        method=BOOTSTRAP_METHOD,
+        values=values,
     )
     out.update(
         low=_num(res.low),
@@ -238,10 +227,31 @@ def alpha_ci(
     return out
 
 
+def _coded(data: np.ndarray, values: Sequence[Any] | None) -> np.ndarray | Coded:
+    """``data`` as the :class:`~framing.agreement._data.Coded` that ``encode(data, values)``
+    would make, in one pass, when that is exact: an object array of label ids (or
+    ``None``) from a ``values`` scale of distinct strings.  Anything else is returned
+    unchanged for the coefficient to encode (and to reject, if it must)."""
+    if values is None or data.dtype != object or not all(isinstance(v, str) for v in values):
+        return data
+    index: dict[Any, int] = {v: i for i, v in enumerate(values)}
+    if len(index) != len(values):
+        return data
+    index[None] = MISSING
+    try:
+        codes = np.fromiter(
+            map(index.__getitem__, data.ravel().tolist()), dtype=np.int64, count=data.size
+        )
+    except (KeyError, TypeError):  # off the scale, NaN, unhashable: the general path
+        return data
+    return Coded(codes.reshape(data.shape), list(values), None)
+
+
 def _present_mask(data: np.ndarray) -> np.ndarray:
     if data.dtype != object:
         return ~np.isnan(data)
-    return np.vectorize(lambda v: v is not None, otypes=[bool])(data)
+    flat = [v is not None for v in data.ravel().tolist()]
+    return np.array(flat, dtype=bool).reshape(data.shape)
 
 
 def _summary_of(
@@ -279,8 +289,33 @@ def _has_label(dim: Dimension, value: Any, label: str) -> bool:
     return bool(value == label)
 
 
+def _value_codes(data: np.ndarray) -> tuple[np.ndarray, list[Any]] | None:
+    """``(codes, distinct)``: ``codes[i, u]`` indexes ``distinct`` (the distinct
+    ratings, first-seen order), ``-1`` for ``None``.  ``None`` when a rating is not
+    hashable (the callers then go cell by cell)."""
+    flat = data.ravel().tolist()
+    index: dict[Any, int] = {None: MISSING}
+    try:
+        for v in dict.fromkeys(flat):
+            if v not in index:
+                index[v] = len(index) - 1
+    except TypeError:
+        return None
+    codes = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    return codes.reshape(data.shape), [v for v in index if v is not None]
+
+
+def _binary(dim: Dimension, coded: tuple[np.ndarray, list[Any]], label: str) -> np.ndarray:
+    codes, distinct = coded
+    hit = [1.0 if _has_label(dim, v, label) else 0.0 for v in distinct]
+    return np.asarray([*hit, np.nan], dtype=np.float64)[codes]
+
+
 def binarise(dd: DimensionData, label: str) -> np.ndarray:
     """Coders × units floats: 1 where the rating is (or contains) ``label``, else 0; NaN missing."""
+    coded = _value_codes(dd.data)
+    if coded is not None:
+        return _binary(dd.dimension, coded, label)
     out = np.full(dd.data.shape, np.nan)
     for (i, u), v in np.ndenumerate(dd.data):
         if v is not None:
@@ -291,9 +326,11 @@ def binarise(dd: DimensionData, label: str) -> np.ndarray:
 def by_label(dd: DimensionData, n_boot: int, seed: int | None) -> list[dict[str, Any]]:
     """One row per codebook label: that label against the rest, on the pairable units."""
     cols = dd.pairable
+    coded = _value_codes(dd.data)  # once for every label
     rows = []
     for lab in dd.dimension.labels:
-        b = binarise(dd, lab.id)[:, cols]
+        whole = binarise(dd, lab.id) if coded is None else _binary(dd.dimension, coded, lab.id)
+        b = whole[:, cols]
         rated = ~np.isnan(b)
         n_ratings = int(rated.sum())
         hits = int(np.nansum(b))
@@ -360,6 +397,33 @@ def by_document(
     return rows
 
 
+def _ranked_codes(data: np.ndarray) -> np.ndarray | None:
+    """Codes of the ratings in the order :func:`cohen_kappa` sorts its categories
+    (``-1`` for ``None``), when every rating is a label id or every rating a set of
+    label ids; else ``None``."""
+    coded = _value_codes(data)
+    if coded is None:
+        return None
+    codes, distinct = coded
+    if all(isinstance(v, str) for v in distinct):
+        pass
+    elif not all(isinstance(v, frozenset) and all(isinstance(x, str) for x in v) for v in distinct):
+        return None
+    rank = {v: r for r, v in enumerate(_sorted_domain(list(distinct)))}
+    lut = np.asarray([rank[v] for v in distinct] + [MISSING], dtype=np.int64)
+    return lut[codes]
+
+
+def _cohen_kappa_codes(ca: np.ndarray, cb: np.ndarray) -> float:
+    """``cohen_kappa(a, b)`` of two complete rating rows given as :func:`_ranked_codes`:
+    the same table (observed categories in the same order), so the same float."""
+    used = np.unique(np.concatenate([ca, cb]))
+    v = len(used)
+    ra, rb = np.searchsorted(used, ca), np.searchsorted(used, cb)
+    table = np.bincount(ra * v + rb, minlength=v * v).reshape(v, v)
+    return cohen_kappa_from_table(table)
+
+
 def pairwise(dd: DimensionData) -> dict[str, Any]:
     """Annotator × annotator matrices: units both rated, percent agreement, Cohen κ.
 
@@ -371,6 +435,7 @@ def pairwise(dd: DimensionData) -> dict[str, Any]:
     names = dd.annotators
     k = len(names)
     present = dd.present
+    ranked = _ranked_codes(dd.data)
     n = np.zeros((k, k), dtype=np.int64)
     pa = np.full((k, k), np.nan)
     kappa = np.full((k, k), np.nan)
@@ -379,6 +444,11 @@ def pairwise(dd: DimensionData) -> dict[str, Any]:
             both = np.flatnonzero(present[i] & present[j])
             n[i, j] = n[j, i] = len(both)
             if not len(both):
+                continue
+            if ranked is not None:
+                ca, cb = ranked[i, both], ranked[j, both]
+                pa[i, j] = pa[j, i] = int(np.count_nonzero(ca == cb)) / len(both)
+                kappa[i, j] = kappa[j, i] = _cohen_kappa_codes(ca, cb)
                 continue
             a = list(dd.data[i, both])
             b = list(dd.data[j, both])
@@ -461,13 +531,24 @@ def bias(dd: DimensionData) -> dict[str, Any]:
     pos = {lab: i for i, lab in enumerate(labels)}
     counts = np.zeros((len(dd.annotators), len(labels)))
     ratings = np.zeros(len(dd.annotators), dtype=np.int64)
-    for i in range(len(dd.annotators)):
-        for v in dd.data[i, cols]:
-            if v is None:
-                continue
-            ratings[i] += 1
-            for lab in v if dd.dimension.kind == "multi" else (v,):
-                counts[i, pos[lab]] += 1
+    coded = _value_codes(dd.data[:, cols]) if dd.data.size else None
+    if coded is not None:  # count each distinct rating, then spread it over its labels
+        codes, distinct = coded
+        for i in range(len(dd.annotators)):
+            row = codes[i][codes[i] >= 0]
+            ratings[i] = len(row)
+            for c, times in enumerate(np.bincount(row, minlength=len(distinct)).tolist()):
+                v = distinct[c]
+                for lab in v if dd.dimension.kind == "multi" else (v,):
+                    counts[i, pos[lab]] += times
+    else:
+        for i in range(len(dd.annotators)):
+            for v in dd.data[i, cols]:
+                if v is None:
+                    continue
+                ratings[i] += 1
+                for lab in v if dd.dimension.kind == "multi" else (v,):
+                    counts[i, pos[lab]] += 1
     pool = counts.sum(axis=0)
     pool_share = pool / pool.sum() if pool.sum() else np.full(len(labels), np.nan)
     rows = []
@@ -491,14 +572,35 @@ def bias(dd: DimensionData) -> dict[str, Any]:
     }
 
 
+def _pairs(m: np.ndarray, cols: np.ndarray) -> int:
+    """Σ m_u (m_u − 1) / 2 over the units ``cols``: the pairable rating pairs."""
+    mc = m[cols].astype(np.int64)
+    return int((mc * (mc - 1) // 2).sum())
+
+
+def _latest_times(times: np.ndarray, cols: np.ndarray) -> tuple[list[Any], list[int]]:
+    """Each unit's latest rating time (``cols`` order) and the units by (time, column)."""
+    flat = times.ravel().tolist()
+    try:
+        distinct = sorted({t for t in flat if t is not None})
+    except TypeError:  # not comparable as a whole: unit by unit
+        stamp = [max(t for t in times[:, c] if t is not None) for c in cols]
+        return stamp, [c for _, c in sorted(zip(stamp, cols.tolist(), strict=True))]
+    rank = {t: i for i, t in enumerate(distinct)}
+    rank[None] = MISSING
+    codes = np.fromiter(map(rank.__getitem__, flat), dtype=np.int64, count=len(flat))
+    latest = codes.reshape(times.shape)[:, cols].max(axis=0) if len(cols) else codes[:0]
+    stamp = [distinct[r] for r in latest.tolist()]
+    return stamp, cols[np.lexsort((cols, latest))].tolist()
+
+
 def drift(dd: DimensionData, windows: int, n_boot: int, seed: int | None) -> dict[str, Any]:
     """α over time: pairable units dated by their latest rating, cut into equal-count windows."""
     if windows < 1:
         raise ValueError("windows must be at least 1")
     cols = dd.pairable
     m = dd.ratings_per_unit
-    stamp = [max(t for t in dd.times[:, c] if t is not None) for c in cols]
-    order = [c for _, c in sorted(zip(stamp, cols.tolist(), strict=True))]
+    stamp, order = _latest_times(dd.times, cols)
     when = dict(zip(cols.tolist(), stamp, strict=True))
     rows = []
     n_win = min(windows, len(order))
@@ -509,7 +611,7 @@ def drift(dd: DimensionData, windows: int, n_boot: int, seed: int | None) -> dic
             "window": w + 1,
             "start": when[int(chunk[0])],
             "end": when[int(chunk[-1])],
-            "pairs": int(sum(int(m[c]) * (int(m[c]) - 1) // 2 for c in chunk)),
+            "pairs": _pairs(m, chunk),
         }
         row.update(_summary_of(dd, chunk, n_boot, seed))
         rows.append(row)
@@ -518,7 +620,7 @@ def drift(dd: DimensionData, windows: int, n_boot: int, seed: int | None) -> dic
         "basis": "units ordered by the time of their latest rating; equal-count windows",
         "units": len(order),
         "distinct_times": len(set(stamp)),
-        "pairs": int(sum(int(m[c]) * (int(m[c]) - 1) // 2 for c in cols)),
+        "pairs": _pairs(m, cols),
         "rows": rows,
     }
 
@@ -681,54 +783,91 @@ def rank_disagreements(
     with some disagreement.  ``dimension`` limits the ranking (and the labels
     shown) to one dimension.  Labels are shown as stored, including labels
     no longer in the codebook.  ``limit`` keeps the first rows.
+
+    Vectorised: every unit's per-dimension disagreement (the formula of
+    :func:`_unit_disagreement`) comes from label counts per (unit, dimension,
+    value); only the rows kept are built in Python.
     """
     if dimension is not None and codebook.dimension(dimension) is None:
         raise FramingError(
             f"unknown dimension {dimension!r}; the codebook has {', '.join(codebook.dimension_ids)}"
         )
     dims = [dimension] if dimension else list(codebook.dimension_ids)
-    per_unit: dict[str, dict[str, dict[str, LabelValue]]] = {}
-    order: dict[str, int] = {}
-    for unit_id, annotator, dim_id, value in store.all_current_labels():
-        if dim_id not in dims or value is None:
-            continue
-        order.setdefault(unit_id, len(order))
-        per_unit.setdefault(unit_id, {}).setdefault(annotator, {})[dim_id] = value
-    scored: list[tuple[float, int, int, str, dict[str, float]]] = []
-    for unit_id, labels in per_unit.items():
-        by_dim: dict[str, float] = {}
-        for d in dims:
-            vals = [lab[d] for lab in labels.values() if d in lab]
-            if len(vals) >= 2:
-                by_dim[d] = _unit_disagreement(vals)
-        if not by_dim:
-            continue
-        score = sum(by_dim.values()) / len(by_dim)
-        if score <= 1e-12 and not include_agreed:
-            continue
-        scored.append((round(score, 12), len(labels), order[unit_id], unit_id, by_dim))
-    scored.sort(key=lambda r: (-r[0], -r[1], r[2]))
+    cols = store.current_label_columns()
+    # dimension codes -> position in ``dims`` (-1: not ranked)
+    dim_pos = np.array([dims.index(d) if d in dims else -1 for d in cols.dimensions] + [-1])
+    pos = dim_pos[cols.dimension]
+    rows = np.flatnonzero(pos >= 0)  # sorted by (unit, annotator, dimension)
+    unit, ann, pos = cols.unit[rows], cols.annotator[rows], pos[rows]
+    # equal labels: exact equality, a multi label as its sorted tuple of ids
+    canon: dict[Any, int] = {}
+    value_key = np.array(
+        [
+            canon.setdefault(tuple(sorted(v)) if isinstance(v, list) else v, len(canon))
+            for v in cols.values
+        ],
+        dtype=np.int64,
+    )
+    key = value_key[cols.value[rows]]
+    n_dims, n_keys, n_units = len(dims), max(len(canon), 1), len(cols.unit_ids)
+    groups, counts = np.unique((unit * n_dims + pos) * n_keys + key, return_counts=True)
+    cell = groups // n_keys  # unit * n_dims + dimension position
+    m = np.bincount(cell, weights=counts, minlength=n_units * n_dims).astype(np.int64)
+    agree = np.bincount(cell, weights=counts * (counts - 1), minlength=n_units * n_dims)
+    m = m.reshape(n_units, n_dims)
+    agree = agree.astype(np.int64).reshape(n_units, n_dims)
+    rated = m >= 2
+    pairs = np.where(rated, m * (m - 1), 1)
+    by_dim = np.where(rated, 1.0 - agree / pairs, 0.0)
+    total = np.zeros(n_units)
+    for j in range(n_dims):  # dimension order, as sum() over the dict of rated dimensions
+        total = total + by_dim[:, j]
+    n_rated = rated.sum(axis=1)
+    score = total / np.maximum(n_rated, 1)
+    first = np.r_[True, (unit[1:] != unit[:-1]) | (ann[1:] != ann[:-1])] if len(unit) else unit
+    n_ann = np.bincount(unit[first.astype(bool)], minlength=n_units)
+    keep = n_rated > 0
+    if not include_agreed:
+        keep &= score > 1e-12
+    cand = np.flatnonzero(keep)
+    rounded = np.array([round(x, 12) for x in score[cand].tolist()], dtype=np.float64)
+    # disagreement descending, then more annotators, then document order (unit code)
+    ranked = cand[np.lexsort((cand, -n_ann[cand], -rounded))]
     if limit is not None and limit > 0:
-        scored = scored[:limit]
-    sources = store.unit_sources() if scored else {}
+        ranked = ranked[:limit]
+    rounded_of = dict(zip(cand.tolist(), rounded.tolist(), strict=True))
+    ids = [cols.unit_ids[u] for u in ranked.tolist()]
+    units = store.units_by_id(ids) if ids else {}
+    sources = store.unit_sources(ids) if ids else {}
+    starts = np.searchsorted(unit, ranked)
+    ends = np.searchsorted(unit, ranked, side="right")
     out = []
-    for score, n_ann, _, unit_id, by_dim in scored:
-        unit = store.unit(unit_id)
-        doc_id, source = sources.get(unit_id, (unit.doc_id if unit else "", ""))
+    for u, unit_id, lo, hi in zip(
+        ranked.tolist(), ids, starts.tolist(), ends.tolist(), strict=True
+    ):
+        labels: dict[str, dict[str, LabelValue]] = {}
+        for a, p, v in zip(
+            ann[lo:hi].tolist(), pos[lo:hi].tolist(), cols.value[rows[lo:hi]].tolist(), strict=True
+        ):
+            value = cols.values[v]
+            labels.setdefault(cols.annotators[a], {})[dims[p]] = (
+                list(value) if isinstance(value, list) else value
+            )
+        for name, labs in labels.items():  # dimensions in ranked order
+            labels[name] = {d: labs[d] for d in dims if d in labs}
+        info = units.get(unit_id)
+        doc_id, source = sources.get(unit_id, (info.doc_id if info else "", ""))
         out.append(
             DisagreementRow(
                 unit_id=unit_id,
                 doc_id=doc_id,
                 source=source,
-                position=unit.position if unit else -1,
-                text=unit.text if unit else "",
-                disagreement=score,
-                n_annotators=n_ann,
-                by_dimension=by_dim,
-                labels={
-                    a: {d: labs[d] for d in dims if d in labs}
-                    for a, labs in sorted(per_unit[unit_id].items())
-                },
+                position=info.position if info else -1,
+                text=info.text if info else "",
+                disagreement=rounded_of[u],
+                n_annotators=int(n_ann[u]),
+                by_dimension={dims[j]: float(by_dim[u, j]) for j in range(n_dims) if rated[u, j]},
+                labels=labels,
             )
         )
     return out
