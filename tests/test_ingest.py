@@ -16,7 +16,9 @@ from framing.ingest import (
     prepare_documents,
 )
 from framing.models import Document, FramingError, UnitDraft, make_unit_id
-from framing.segment import clean_text
+from framing.segment import segment_text
+
+from .unit_checks import check_units
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -30,7 +32,7 @@ PERSPECTIVES = {
 
 
 def run(paths: list[str | Path], **kw: object) -> list[tuple[Document, list[UnitDraft]]]:
-    return list(prepare_documents(paths, **kw))  # type: ignore[arg-type]
+    return [(d, list(us)) for d, us in prepare_documents(paths, **kw)]  # type: ignore[arg-type]
 
 
 def write(path: Path, text: str) -> Path:
@@ -71,8 +73,7 @@ def test_seeds_ingest() -> None:
         assert len(doc.sha256) == 64
         titles = [u for u in units if u.kind == "title"]
         assert len(titles) == 1 and titles[0].text.casefold() == doc.title.casefold()
-        for u in units:
-            assert clean_text(raw[u.start : u.end]) == u.text
+        check_units(raw, units)  # text == clean_text(raw[start:end]), joined units exempted
     assert sum(len(units) for _, units in docs) >= 600
 
 
@@ -291,3 +292,78 @@ def test_duplicate_doc_ids(tmp_path: Path) -> None:
     write(tmp_path / "two" / "same.txt", "Text two.")
     with pytest.raises(FramingError, match="duplicate doc_id 'same'"):
         prepare_documents([tmp_path])
+
+
+# --------------------------------------------------------------------------------------
+# Streaming: bounded memory, lazy units, progress per batch
+# --------------------------------------------------------------------------------------
+
+
+def test_units_are_lazy_iterators(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "One sentence. Two sentences.\n")
+    write(tmp_path / "b.txt", "Three sentences. Four.\n")
+    items = list(prepare_documents([tmp_path]))
+    assert [d.doc_id for d, _ in items] == ["a", "b"]
+    # each document's units are produced when iterated, in any order
+    assert [u.text for u in items[1][1]] == ["Three sentences.", "Four."]
+    assert [u.text for u in items[0][1]] == ["One sentence.", "Two sentences."]
+
+
+def test_file_read_in_small_chunks_matches_segment_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framing.ingest as ingest_mod
+
+    text = (
+        "Títle Ünïcode 🤣 Line\r\n\r\nFirst sentence here. Second one\r\ncontinues.\r"
+        "\nA third\x0cline. The crackdown forced nearly half a million Afghans back\n\n"
+        "Pakistan defends it. They say so.\n\nto their country. End.\u2028Last line"
+    )
+    path = tmp_path / "x.txt"
+    path.write_bytes(text.encode("utf-8"))
+    expected = segment_text(text)
+    for size in (1, 2, 3, 7, 64):
+        monkeypatch.setattr(ingest_mod, "READ_CHUNK", size)
+        ((doc, units),) = run([path])
+        assert doc.n_chars == len(text)
+        assert units == expected, size
+    check_units(text, expected)
+    assert any((u.hints or {}).get("segments") for u in expected)
+
+
+def test_progress_advances_within_one_big_file(tmp_path: Path) -> None:
+    para = "Paragraph {} forced many people back. They said it was needed. Then it ended."
+    path = write(tmp_path / "big.txt", "\n\n".join(para.format(i) for i in range(2000)))
+    calls: list[tuple[int, int]] = []
+    n = 0
+    for _, units in prepare_documents([path], on_progress=lambda d, t: calls.append((d, t))):
+        for _ in units:
+            n += 1
+    total = len(path.read_text(encoding="utf-8"))
+    assert n == 6000
+    assert calls[0] == (0, total) and calls[-1] == (total, total)
+    assert len(calls) >= 2000 // 256 + 1  # one call per batch of paragraphs
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_file_changed_after_validation(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", "A first version. It is fine.\n")
+    items = prepare_documents([path])
+    path.write_text("A second version, longer than the first. It changed.\n", encoding="utf-8")
+    ((_, units),) = list(items)
+    with pytest.raises(FramingError, match="changed while it was being read"):
+        list(units)
+
+
+def test_many_jsonl_records_are_parsed_once(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": f"n{i}", "text": f"Record {i} says this. It ends."}) for i in range(3000)
+    ]
+    path = write(tmp_path / "news.jsonl", "\n".join(lines) + "\n")
+    docs = run([path])
+    assert len(docs) == 3000
+    assert [u.text for u in docs[2999][1]] == ["Record 2999 says this.", "It ends."]
+    # documents taken out of order still get their own records
+    items = list(prepare_documents([path]))
+    assert [u.text for u in items[5][1]][0] == "Record 5 says this."
+    assert [u.text for u in items[2][1]][0] == "Record 2 says this."

@@ -1,7 +1,10 @@
 """Find, read and describe documents, then segment them into unit drafts.
 
 The main entry point is :func:`prepare_documents`; it does no SQL: it yields
-``(Document, list[UnitDraft])`` pairs for the caller (the store) to write.
+``(Document, Iterator[UnitDraft])`` pairs for the caller (the store) to write. A
+document's units are produced lazily, batch by batch, while the caller consumes them;
+a plain file is read in chunks (never whole), so a very large file is ingested in
+bounded memory (one small record per paragraph, plus the batch at hand).
 
 Inputs
     * a folder: every ``.txt``, ``.md``, ``.markdown`` and ``.jsonl`` file below it,
@@ -48,18 +51,19 @@ Manifest (``manifest.toml``)::
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import hashlib
 import json
 import logging
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from framing.models import DEFAULT_QUEUED_KINDS, Document, FramingError, UnitDraft
-from framing.segment import UNIT_KINDS, segment_text
+from framing.segment import UNIT_KINDS, LineSource, iter_segments
 
 __all__ = [
     "MANIFEST_NAME",
@@ -261,6 +265,88 @@ def _nul_is_binary(encoding: str | None) -> bool:
     return encoding is None or not encoding.lower().replace("-", "").startswith("utf16")
 
 
+#: Bytes read at a time: a file is never held in memory whole (except a .jsonl file).
+READ_CHUNK = 1 << 20
+_BREAK_CHARS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
+
+
+def _decoder(encoding: str | None) -> codecs.IncrementalDecoder:
+    try:
+        return codecs.getincrementaldecoder(encoding or "utf-8")()
+    except LookupError:
+        raise FramingError(f"unknown encoding {encoding!r}") from None
+
+
+def _scan(path: Path, name: str, encoding: str | None) -> tuple[str, str, int]:
+    """Read a plain file in chunks: ``(status, sha256, n_chars)``, where status is
+    "ok", "empty" (only whitespace) or "binary" (NUL bytes). A file that does not
+    decode raises FramingError (the message of :func:`_decode`)."""
+    digest = hashlib.sha256()
+    decoder = _decoder(encoding)
+    n_chars = 0
+    blank = True
+    nul = False
+    bad = False
+    with path.open("rb") as fh:
+        while chunk := fh.read(READ_CHUNK):
+            digest.update(chunk)
+            blank = blank and not chunk.strip()
+            nul = nul or b"\x00" in chunk
+            if not bad:
+                try:
+                    n_chars += len(decoder.decode(chunk))
+                except UnicodeDecodeError:
+                    bad = True
+    if blank:
+        return "empty", "", 0
+    if nul and _nul_is_binary(encoding):
+        return "binary", "", 0
+    if not bad:
+        try:
+            n_chars += len(decoder.decode(b"", final=True))
+        except UnicodeDecodeError:
+            bad = True
+    if bad:  # the error path: read it whole for the exact message
+        _decode(path.read_bytes(), name, encoding)
+        raise FramingError(f"{name!r} changed while it was being read")
+    return "ok", digest.hexdigest(), n_chars
+
+
+def _file_lines(path: Path, name: str, encoding: str | None, sha256: str) -> LineSource:
+    """The lines of a plain file, decoded chunk by chunk (``str.splitlines`` semantics,
+    line breaks kept). Reading to the end checks the file's SHA-256 against the one
+    recorded by the validation pass."""
+
+    def lines() -> Iterator[str]:
+        digest = hashlib.sha256()
+        decoder = _decoder(encoding)
+        rest: list[str] = []  # an unfinished line (it may end with "\r" of a "\r\n")
+        try:
+            with path.open("rb") as fh:
+                while chunk := fh.read(READ_CHUNK):
+                    digest.update(chunk)
+                    s = decoder.decode(chunk)
+                    if not s:
+                        continue
+                    if rest:
+                        rest.append(s)
+                        if not any(c in s for c in _BREAK_CHARS):
+                            continue
+                        s = "".join(rest)
+                        rest = []
+                    got = s.splitlines(keepends=True)
+                    rest = [got.pop()]
+                    yield from got
+                tail = "".join(rest) + decoder.decode(b"", final=True)
+        except (UnicodeDecodeError, OSError):
+            raise FramingError(f"{name!r} changed while it was being read") from None
+        yield from tail.splitlines(keepends=True)
+        if digest.hexdigest() != sha256:
+            raise FramingError(f"{name!r} changed while it was being read")
+
+    return lines
+
+
 @dataclass
 class _Plan:
     """One document to produce, as checked by the validation pass."""
@@ -340,6 +426,25 @@ def _plan(
     plans: list[_Plan] = []
     for path in files:
         name = str(path)
+        if path.suffix.lower() != ".jsonl":
+            status, sha256, n_chars = _scan(path, name, encoding)
+            if status == "empty":
+                warn(f"{name!r} is empty; skipped")
+                continue
+            if status == "binary":
+                warn(f"{name!r} looks binary (it contains NUL bytes); skipped")
+                continue
+            entry = manifests.get(path.resolve())
+            plan = _Plan(path=path, name=name, doc_id=path.stem, sha256=sha256, n_chars=n_chars)
+            if entry is not None:
+                e = entry[0]
+                plan.doc_id = e.doc_id
+                plan.meta = {k: getattr(e, k) for k in _META_FIELDS}
+                plan.queued_kinds = e.queued_kinds
+                plan.exclude_sections = e.exclude_sections
+                plan.exclude_ranges = e.exclude_ranges
+            plans.append(plan)
+            continue
         data = path.read_bytes()
         if not data.strip():
             warn(f"{name!r} is empty; skipped")
@@ -348,40 +453,22 @@ def _plan(
             warn(f"{name!r} looks binary (it contains NUL bytes); skipped")
             continue
         text = _decode(data, name, encoding)
-        if path.suffix.lower() == ".jsonl":
-            for n, record in _jsonl_records(text, name):
-                body = record["text"]
-                if not body.strip():
-                    warn(f"{name!r} line {n} has no text; skipped")
-                    continue
-                plans.append(
-                    _Plan(
-                        path=path,
-                        name=name,
-                        doc_id=_record_id(record, path.stem, n, name),
-                        line=n,
-                        sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
-                        n_chars=len(body),
-                        meta=_record_meta(record, name, n),
-                    )
+        for n, record in _jsonl_records(text, name):
+            body = record["text"]
+            if not body.strip():
+                warn(f"{name!r} line {n} has no text; skipped")
+                continue
+            plans.append(
+                _Plan(
+                    path=path,
+                    name=name,
+                    doc_id=_record_id(record, path.stem, n, name),
+                    line=n,
+                    sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+                    n_chars=len(body),
+                    meta=_record_meta(record, name, n),
                 )
-            continue
-        entry = manifests.get(path.resolve())
-        plan = _Plan(
-            path=path,
-            name=name,
-            doc_id=path.stem,
-            sha256=hashlib.sha256(data).hexdigest(),
-            n_chars=len(text),
-        )
-        if entry is not None:
-            e = entry[0]
-            plan.doc_id = e.doc_id
-            plan.meta = {k: getattr(e, k) for k in _META_FIELDS}
-            plan.queued_kinds = e.queued_kinds
-            plan.exclude_sections = e.exclude_sections
-            plan.exclude_ranges = e.exclude_ranges
-        plans.append(plan)
+            )
     seen: dict[str, str] = {}
     for p in plans:
         where = f"{p.name}#L{p.line}" if p.line else p.name
@@ -405,23 +492,30 @@ def _document(plan: _Plan) -> Document:
     )
 
 
-def _read_plan_text(plan: _Plan, encoding: str | None) -> str:
-    data = plan.path.read_bytes()
-    text = _decode(data, plan.name, encoding)
-    if plan.line:
-        for n, record in _jsonl_records(text, plan.name):
+class _JsonlCursor:
+    """Records of one .jsonl file, parsed once for all of its documents (they are
+    read in line order; going back re-reads the file)."""
+
+    def __init__(self, path: Path, name: str, encoding: str | None) -> None:
+        self.path, self.name, self.encoding = path, name, encoding
+        self._records: Iterator[tuple[int, dict[str, Any]]] | None = None
+        self._line = 0
+
+    def text(self, plan: _Plan) -> str:
+        """The ``text`` of ``plan``'s record, checked against the validation pass."""
+        if self._records is None or plan.line <= self._line:
+            text = _decode(self.path.read_bytes(), self.name, self.encoding)
+            self._records = _jsonl_records(text, self.name)
+            self._line = 0
+        for n, record in self._records:
+            self._line = n
             if n == plan.line:
                 body: str = record["text"]
+                if hashlib.sha256(body.encode("utf-8")).hexdigest() == plan.sha256:
+                    return body
                 break
-        else:
-            raise FramingError(f"{plan.name!r} changed while it was being read")
-        text = body
-        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    else:
-        digest = hashlib.sha256(data).hexdigest()
-    if digest != plan.sha256:
+        self._records = None
         raise FramingError(f"{plan.name!r} changed while it was being read")
-    return text
 
 
 def document_text(file: str, encoding: str | None = None) -> str:
@@ -454,20 +548,33 @@ def prepare_documents(
     on_progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
     hinter: Callable[[str, float], dict[str, Any]] | None = None,
-) -> Iterator[tuple[Document, list[UnitDraft]]]:
+) -> Iterator[tuple[Document, Iterator[UnitDraft]]]:
     """Check the inputs, then return an iterator of ``(Document, units)``.
 
     All checks (see the module docstring) run before this function returns, so a bad
-    file raises FramingError before anything is yielded. Segmentation then runs lazily,
-    one document at a time. ``encoding`` applies to every file (default UTF-8).
-    ``queued_kinds`` is the default set of queued kinds (e.g. the codebook's); a
-    manifest entry's ``queued_kinds`` wins over it. ``on_progress(done, total)``
-    reports characters segmented over all documents. ``warn`` receives one line per
-    skipped file or record. ``hinter(text, sentiment)``, if given, computes each
-    unit's pre-annotation hints (see :mod:`framing.hints`).
+    file raises FramingError before anything is yielded. Segmentation then runs lazily:
+    ``units`` is an iterator that segments its document only when it is iterated, batch
+    by batch (see :func:`framing.segment.iter_segments`); a plain file is read from disk
+    in chunks and never held whole, so memory stays bounded for a very large file.
+    Iterate each document's units once; collect them (``list(units)``) to keep them.
+
+    ``encoding`` applies to every file (default UTF-8). ``queued_kinds`` is the default
+    set of queued kinds (e.g. the codebook's; an unknown kind is an error); a manifest
+    entry's ``queued_kinds`` wins over it. ``on_progress(done, total)`` reports
+    characters segmented over all documents, after every batch of paragraphs (so a
+    single big file advances a progress bar too). ``warn`` receives one line per
+    skipped file or record.
+    ``hinter(text, sentiment)``, if given, computes each unit's pre-annotation hints
+    (see :mod:`framing.hints`); segmentation's own hints (``excluded``, ``segments``,
+    ``duplicate_of``) are kept alongside.
     """
-    plans = _plan(paths, encoding, warn or _log_warning)
     default_kinds = tuple(queued_kinds) if queued_kinds is not None else DEFAULT_QUEUED_KINDS
+    bad = [k for k in default_kinds if k not in UNIT_KINDS]
+    if bad:
+        raise FramingError(
+            f"queued_kinds: unknown kind(s) {', '.join(bad)} (kinds: {', '.join(UNIT_KINDS)})"
+        )
+    plans = _plan(paths, encoding, warn or _log_warning)
     return _produce(plans, encoding, default_kinds, on_progress, hinter)
 
 
@@ -477,30 +584,53 @@ def _produce(
     default_kinds: tuple[str, ...],
     on_progress: Callable[[int, int], None] | None,
     hinter: Callable[[str, float], dict[str, Any]] | None = None,
-) -> Iterator[tuple[Document, list[UnitDraft]]]:
+) -> Iterator[tuple[Document, Iterator[UnitDraft]]]:
     total = sum(p.n_chars for p in plans)
-    done = 0
+    base = 0
+    cursors: dict[Path, _JsonlCursor] = {}
     for plan in plans:
-        text = _read_plan_text(plan, encoding)
-        progress: Callable[[int, int], None] | None = None
-        if on_progress is not None:
-            base = done
-
-            def progress(d: int, _t: int, base: int = base) -> None:
-                assert on_progress is not None
-                on_progress(base + d, total)
-
-        units = segment_text(
-            text,
-            queued_kinds=plan.queued_kinds if plan.queued_kinds is not None else default_kinds,
-            title=plan.meta.get("title") or None,
-            exclude_sections=plan.exclude_sections,
-            exclude_ranges=plan.exclude_ranges,
-            on_progress=progress,
+        cursor = None
+        if plan.line:
+            cursor = cursors.get(plan.path)
+            if cursor is None:
+                cursors.clear()  # one .jsonl file at a time
+                cursor = cursors[plan.path] = _JsonlCursor(plan.path, plan.name, encoding)
+        yield (
+            _document(plan),
+            _units(plan, cursor, encoding, default_kinds, on_progress, hinter, base, total),
         )
-        if hinter is not None:
-            units = [
-                replace(u, hints={**hinter(u.text, u.sentiment), **(u.hints or {})}) for u in units
-            ]
-        done += plan.n_chars
-        yield _document(plan), units
+        base += plan.n_chars
+
+
+def _units(
+    plan: _Plan,
+    cursor: _JsonlCursor | None,
+    encoding: str | None,
+    default_kinds: tuple[str, ...],
+    on_progress: Callable[[int, int], None] | None,
+    hinter: Callable[[str, float], dict[str, Any]] | None,
+    base: int,
+    total: int,
+) -> Iterator[UnitDraft]:
+    """One document's units (a generator: nothing is read before it is iterated)."""
+    progress: Callable[[int, int], None] | None = None
+    if on_progress is not None:
+        report = on_progress
+
+        def progress(done: int, _total: int) -> None:
+            report(base + min(done, plan.n_chars), total)
+
+    source: str | LineSource
+    if cursor is not None:
+        source = cursor.text(plan)
+    else:
+        source = _file_lines(plan.path, plan.name, encoding, plan.sha256)
+    yield from iter_segments(
+        source,
+        queued_kinds=plan.queued_kinds if plan.queued_kinds is not None else default_kinds,
+        title=plan.meta.get("title") or None,
+        exclude_sections=plan.exclude_sections,
+        exclude_ranges=plan.exclude_ranges,
+        on_progress=progress,
+        hinter=hinter,
+    )

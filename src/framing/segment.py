@@ -1,53 +1,67 @@
 """Rule-based segmentation of a document's text into annotation units.
 
-``segment_text(text)`` turns the text of one document into a list of
-:class:`~framing.models.UnitDraft`. It does no file I/O and no SQL.
+``iter_segments(source)`` turns the text of one document, held as a string or read
+line by line from a :data:`LineSource`, into :class:`~framing.models.UnitDraft` s,
+lazily; ``segment_text(text)`` is the list-returning convenience. No SQL here, and no
+file I/O beyond what a LineSource does.
 
-How it works, in four passes, all deterministic:
+How it works, in two passes over the text, all deterministic:
 
-1. **Layout.** The text is cut into lines, lines into *blocks* (runs of non-blank
-   lines) and blocks into *paragraphs*. A line joins the previous one when it is
-   clearly a PDF/hard-wrap continuation (a hyphenated word break, a lowercase
-   continuation of a line without final punctuation, or a block of evenly wrapped
-   long lines). A paragraph that ends mid-sentence joins the next paragraph when
-   that one starts in lowercase (a sentence broken by a page break). Runs of three
-   or more blank lines separate *chunks*; in PDF extractions they fence figures and
-   sidebars off the main text.
-2. **Kinds.** Each paragraph gets a kind from readable rules (see ``_base_kind`` and
-   ``_apply_context``): ``title``, ``heading``, ``body``, ``list_item``,
-   ``block_quote``, ``caption``, ``social``, ``reference``, ``front_matter`` and
-   ``other``; the rules are spelled out in the docstrings of those two functions.
-3. **Sentences.** Paragraphs of the prose kinds go through a spaCy pipeline,
-   ``spacy.blank("en")`` plus the rule component ``framing_sentences`` (see
-   :func:`sentence_starts`), in batches through ``nlp.pipe``.
+1. **Layout** (first pass, streamed line by line, no spaCy). Lines are grouped into
+   *blocks* (runs of non-blank lines) and blocks into *paragraphs*. A line joins the
+   previous one when it is clearly a PDF/hard-wrap continuation (a hyphenated word
+   break, a lowercase continuation of a line without final punctuation, or a block of
+   evenly wrapped long lines). A paragraph that ends mid-sentence joins the next one
+   when that one starts in lowercase (a sentence broken by a page break), also across
+   up to three interposed paragraphs (a sidebar, pull quote or caption dropped into
+   the sentence by a PDF extraction: see ``_join_broken``). Runs of three or more blank
+   lines separate *chunks*; in PDF extractions they fence figures and sidebars off.
+2. **Kinds** (first pass). Each paragraph gets a kind from readable rules (see
+   ``_base_kind``, ``_apply_context`` and ``_mark_duplicates``): ``title``,
+   ``heading``, ``body``, ``list_item``, ``block_quote``, ``caption``, ``social``,
+   ``reference``, ``front_matter`` and ``other``. Rules that need the whole document
+   (the title, "everything after a Bibliography heading is reference", figures, a pull
+   quote repeating body text) run on one small record per paragraph; the text of long
+   paragraphs is not kept.
+3. **Sentences** (second pass, streamed). The text is read again; paragraphs of the
+   prose kinds go, batch by batch (``BATCH_SIZE`` paragraphs, at most ``BATCH_CHARS``
+   characters), through a spaCy pipeline: ``spacy.blank("en")`` plus the rule
+   component ``framing_sentences`` (see :func:`sentence_starts`), via ``nlp.pipe``.
 4. **Units.** Every sentence (or every non-prose paragraph) becomes a unit whose
-   ``start``/``end`` are exact offsets into the original ``text`` (``text[start:end]``
-   is the raw span, never empty, never with surrounding whitespace) and whose
-   ``text`` is the display text, ``clean_text(text[start:end])``. A unit is queued
-   when its kind is in ``queued_kinds`` and it is not excluded. One VADER call per
-   unit fills ``sentiment``.
+   ``start``/``end`` are exact offsets into the original text (``text[start:end]`` is
+   the raw span, never empty, never with surrounding whitespace) and whose ``text`` is
+   the display text, ``clean_text(text[start:end])``, except for a sentence joined
+   across an insert (hint ``"segments"``, see :func:`iter_segments`). A unit is
+   queued when its kind is in ``queued_kinds`` and it is not excluded. One VADER call
+   per unit fills ``sentiment``. Units are yielded as each batch is done, so memory
+   holds one batch of units, not a document's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
-from framing.models import DEFAULT_QUEUED_KINDS, UnitDraft
+from framing.models import DEFAULT_QUEUED_KINDS, FramingError, UnitDraft
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
 __all__ = [
+    "JOIN_SEPARATOR",
     "UNIT_KINDS",
     "SPLIT_KINDS",
+    "LineSource",
     "clean_text",
     "get_nlp",
     "is_lone_citation",
+    "iter_segments",
     "segment_text",
     "sentence_starts",
     "sentiment",
@@ -432,6 +446,11 @@ def split_sentences(s: str) -> list[tuple[int, int]]:
 COMPONENT = "framing_sentences"
 
 
+#: ``Doc.user_data`` key under which :func:`_make_docs` keeps a doc's text (rebuilding
+#: it with ``Doc.text`` walks every token in Python).
+_TEXT_KEY = "framing_text"
+
+
 def _set_sentence_starts(doc: Doc) -> Doc:
     """spaCy component: set ``token.is_sent_start`` from :func:`sentence_starts`."""
     import numpy
@@ -442,7 +461,8 @@ def _set_sentence_starts(doc: Doc) -> Doc:
         return doc
     flags = numpy.full((n, 1), numpy.iinfo(numpy.uint64).max, dtype="uint64")  # -1: no
     flags[0, 0] = 1
-    starts = sentence_starts(doc.text)
+    text = doc.user_data.get(_TEXT_KEY)
+    starts = sentence_starts(text if isinstance(text, str) else doc.text)
     if starts:
         idx = doc.to_array(IDX)
         pos = numpy.searchsorted(idx, starts)
@@ -494,23 +514,60 @@ def sentiment(text: str) -> float:
 
 
 # --------------------------------------------------------------------------------------
-# Layout: lines -> blocks -> paragraphs
+# Layout: lines -> blocks -> paragraphs (streamed)
 # --------------------------------------------------------------------------------------
 
+#: The lines of one text with their line breaks, as ``str.splitlines(keepends=True)``
+#: gives them (so ``"".join(lines()) == text``). A callable, because segmentation reads
+#: the text twice: a cheap first pass for the layout and the kinds, then the sentences.
+LineSource = Callable[[], Iterable[str]]
 
-@dataclass
+#: After the first pass, the display text of a paragraph is kept only up to this many
+#: characters (titles, headings, captions, short lines: what the context rules read);
+#: longer paragraphs keep their offsets and a few precomputed features.
+KEEP_CLEAN = 300
+
+#: At most this many characters go to ``nlp.pipe`` per batch (with ``BATCH_SIZE``).
+BATCH_CHARS = 1_000_000
+
+#: How the parts of a paragraph joined across an insert are glued for spaCy and
+#: ``clean_text`` (see ``_join_broken``).
+JOIN_SEPARATOR = "\n\n"
+
+#: Paragraphs of at most this many characters (and at least DUPLICATE_MIN_WORDS words)
+#: are checked for verbatim repeats (pull quotes, summary boxes).
+DUPLICATE_MAX_CHARS = 2000
+DUPLICATE_MIN_WORDS = 8
+
+
+@dataclass(slots=True)
 class _Para:
     start: int  # offset of the first non-space character
     end: int  # offset after the last non-space character
-    raw: str  # text[start:end]
+    raw: str  # text[start:end] during the first pass ("" once compacted)
     gap: int  # blank lines before it (0: same block as the previous paragraph)
     chunk: int  # index of the chunk (chunks are separated by BIG_GAP blank lines)
     block: int  # index of the block
     n_lines: int
-    clean: str = ""
+    clean: str = ""  # the display text ("" once compacted, if longer than KEEP_CLEAN)
     kind: str = "body"
     excluded: str = ""
     insert: bool = False
+    # text[previous paragraph's end:start] during the first pass (None: too long)
+    pre: str | None = ""
+    # a paragraph joined across inserts: the original spans of its parts
+    parts: tuple[tuple[int, int], ...] = ()
+    # features precomputed from ``clean`` by ``_compact`` for the context rules
+    words: int = 0
+    prose: bool = False
+    has_tab: bool = False
+    social_header: bool = False
+    figure: bool = False
+    tweety: bool = False
+    source_line: bool = False
+    md_level: int = 0  # 1 for a markdown "# " heading, 2 for "## " ...
+    dup_key: int = 0
+    dup_of: tuple[int, int] | None = None
 
 
 _LIST_MARKER_RE = re.compile(
@@ -520,6 +577,9 @@ _LIST_MARKER_RE = re.compile(
     r"|[•⁃▪◦‣∙]\s*(?:\d{1,3}\.\s+)?)"
 )
 _TERMINAL_END = frozenset(".!?:;…")
+_LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: Text kept between two paragraphs (for an exact join); longer gaps are not joined.
+_MAX_PRE = 65536
 
 
 def _wrapped(lines: Sequence[str]) -> bool:
@@ -548,20 +608,41 @@ def _continues(prev: str, cur: str, wrapped: bool) -> bool:
     return False
 
 
-def _layout(text: str) -> list[_Para]:
-    """Cut ``text`` into paragraphs with exact offsets."""
-    paras: list[_Para] = []
-    block: list[tuple[int, int]] = []  # stripped line spans
+class _Gap:
+    """The text between two paragraphs, collected up to _MAX_PRE characters."""
+
+    __slots__ = ("parts", "size")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, s: str) -> None:
+        if self.size <= _MAX_PRE:
+            self.parts.append(s)
+        self.size += len(s)
+
+    def take(self) -> str | None:
+        out = "".join(self.parts) if self.size <= _MAX_PRE else None
+        self.parts = []
+        self.size = 0
+        return out
+
+
+def _layout(lines: Iterable[str]) -> Iterator[_Para]:
+    """Cut a text, given as its lines, into paragraphs with exact offsets (streamed)."""
+    # the current block: (start, end) of each stripped line, its offset and the full line
+    block: list[tuple[int, int, int, str]] = []
+    gap = _Gap()
     blank = 0
     chunk = 0
     n_blocks = 0
     first_gap = 0
+    seen = False
 
-    def flush() -> None:
+    def flush() -> Iterator[_Para]:
         nonlocal n_blocks
-        if not block:
-            return
-        texts = [text[a:b] for a, b in block]
+        texts = [ln[a - pos : b - pos] for a, b, pos, ln in block]
         wrapped = _wrapped(texts)
         groups: list[list[int]] = [[0]]
         for i in range(1, len(block)):
@@ -570,47 +651,54 @@ def _layout(text: str) -> list[_Para]:
             else:
                 groups.append([i])
         for gi, g in enumerate(groups):
-            a, b = block[g[0]][0], block[g[-1]][1]
-            paras.append(
-                _Para(
-                    start=a,
-                    end=b,
-                    raw=text[a:b],
-                    gap=first_gap if gi == 0 else 0,
-                    chunk=chunk,
-                    block=n_blocks,
-                    n_lines=len(g),
-                )
+            a, _, pos0, first_line = block[g[0]]
+            b, pos1, last_line = block[g[-1]][1], block[g[-1]][2], block[g[-1]][3]
+            # one line: its stripped text; several: the exact span, inner breaks included
+            joined = texts[g[0]] if len(g) == 1 else "".join(block[k][3] for k in g)
+            raw = joined if len(g) == 1 else joined[a - pos0 : b - pos0]
+            gap.add(first_line[: a - pos0])
+            yield _Para(
+                start=a,
+                end=b,
+                raw=raw,
+                gap=first_gap if gi == 0 else 0,
+                chunk=chunk,
+                block=n_blocks,
+                n_lines=len(g),
+                pre=gap.take(),
             )
+            gap.add(last_line[b - pos1 :])
         n_blocks += 1
         block.clear()
 
     pos = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+    for line in lines:
+        body = line.rstrip(_LINE_BREAKS)
         stripped = body.strip()
         if not stripped:
             if block:
-                flush()
+                yield from flush()
             blank += 1
+            gap.add(line)
         else:
             lead = len(body) - len(body.lstrip())
             if not block:
-                if blank >= BIG_GAP and paras:
+                if blank >= BIG_GAP and seen:
                     chunk += 1
-                first_gap = blank if paras else 0
-            block.append((pos + lead, pos + len(body.rstrip())))
+                first_gap = blank if seen else 0
+                seen = True
+            block.append((pos + lead, pos + len(body.rstrip()), pos, line))
             blank = 0
         pos += len(line)
-    flush()
-    return paras
+    if block:
+        yield from flush()
 
 
-def _cut(p: _Para, text: str) -> list[_Para]:
+def _cut(p: _Para) -> list[_Para]:
     """Cut an over-long paragraph into pieces of at most MAX_PARAGRAPH_CHARS, at
     sentence starts where possible, else at whitespace, else anywhere."""
     raw = p.raw
-    if len(raw) <= MAX_PARAGRAPH_CHARS:
+    if len(raw) <= MAX_PARAGRAPH_CHARS or p.parts:
         return [p]
     bounds = sentence_starts(raw)
     cuts: list[int] = []
@@ -635,20 +723,20 @@ def _cut(p: _Para, text: str) -> list[_Para]:
         trail = len(seg.rstrip())
         if trail <= lead:
             continue
-        a2, b2 = p.start + a + lead, p.start + a + trail
-        pieces.append(
-            _Para(
-                start=a2,
-                end=b2,
-                raw=text[a2:b2],
-                gap=p.gap if not pieces else 0,
-                chunk=p.chunk,
-                block=p.block,
-                n_lines=max(p.n_lines, 2),
-                kind=p.kind,
-            )
+        piece = _Para(
+            start=p.start + a + lead,
+            end=p.start + a + trail,
+            raw=raw[a + lead : a + trail],
+            gap=p.gap if not pieces else 0,
+            chunk=p.chunk,
+            block=p.block,
+            n_lines=max(p.n_lines, 2),
+            kind=p.kind,
+            excluded=p.excluded,
+            insert=p.insert,
         )
-        pieces[-1].clean = clean_text(pieces[-1].raw)
+        piece.clean = clean_text(piece.raw)
+        pieces.append(piece)
     return pieces
 
 
@@ -725,11 +813,17 @@ def _is_counters(ct: str) -> bool:
     return len(toks) == 2 and numeric == 1 and not toks[0][0].isdigit()
 
 
+_BEYOND_LATIN_RE = re.compile("[^\x00-\u024f]")
+
+
 def _non_latin_share(s: str) -> float:
-    letters = [c for c in s if c.isalpha()]
+    """The share of letters beyond the Latin blocks (U+024F) among the letters of ``s``."""
+    if s.isascii():
+        return 0.0
+    letters = sum(map(str.isalpha, s))
     if not letters:
         return 0.0
-    return sum(1 for c in letters if ord(c) > 0x24F) / len(letters)
+    return sum(1 for c in _BEYOND_LATIN_RE.findall(s) if c.isalpha()) / letters
 
 
 def _heading_like(ct: str, n_lines: int, max_words: int = 12) -> bool:
@@ -826,64 +920,114 @@ def _norm_heading(ct: str) -> str:
     return ct.strip(" .:'\"").casefold()
 
 
-def _join_broken(paras: list[_Para], text: str) -> list[_Para]:
-    """Join a paragraph ending mid-sentence with a following lowercase paragraph.
+def _join_broken(paras: Iterable[_Para]) -> Iterator[_Para]:
+    """Join a paragraph ending mid-sentence with the paragraph that continues it (streamed).
 
-    "... attacked a military fort in the Tank" + page break + "district of Khyber ..."
-    becomes one paragraph (the raw span then contains the blank lines). When up to three
-    paragraphs sit between the two halves (a pull quote or sidebar dropped into the
-    sentence by the PDF extraction), the halves stay apart and the inserts are marked.
+    * Directly: "... attacked a military fort in the Tank" + page break + "district of
+      Khyber ..." becomes one paragraph whose raw span contains the blank lines.
+    * Across inserts: when one to three paragraphs none of which starts in lowercase
+      (a pull quote, a sidebar, a caption, "•••") sit between the two halves, the PDF
+      extraction dropped them into the sentence. The halves become ONE paragraph with
+      ``parts`` (the two original spans, glued with JOIN_SEPARATOR for spaCy and
+      ``clean_text``); it spans from the first half's start to the second half's end,
+      and the inserts stay paragraphs of their own, marked ``insert`` and listed after
+      it. A unit of such a paragraph that spans both halves gets the hint ``"segments"``
+      (see :func:`iter_segments`). Joined paragraphs are not joined again.
+
+    The first half must be a body, list item or block quote of at least six words ending
+    without final punctuation; the second half a body paragraph starting in lowercase
+    (not a URL). No join across inserts when the last insert could itself be the first
+    half (six words or more, ending open or with a colon): bibliography entries.
     """
-    out: list[_Para] = []
-    i = 0
-    while i < len(paras):
-        p = paras[i]
+    it = iter(paras)
+    ahead: deque[_Para] = deque()
+
+    def fill(n: int) -> None:
+        while len(ahead) < n:
+            nxt = next(it, None)
+            if nxt is None:
+                return
+            ahead.append(nxt)
+
+    while True:
+        fill(1)
+        if not ahead:
+            return
+        p = ahead.popleft()
         if (
-            p.kind in ("body", "list_item", "block_quote")
+            not p.parts
+            and not p.insert
+            and p.kind in ("body", "list_item", "block_quote")
             and _ends_open(p.clean)
-            and (len(p.clean.split()) >= 6)
+            and len(p.clean.split()) >= 6
         ):
+            fill(1)
             # direct continuation
-            if i + 1 < len(paras):
-                q = paras[i + 1]
-                if q.kind == "body" and q.clean[:1].islower():
+            if ahead:
+                q = ahead[0]
+                if q.kind == "body" and q.clean[:1].islower() and q.pre is not None:
                     merged = _Para(
                         start=p.start,
                         end=q.end,
-                        raw=text[p.start : q.end],
+                        raw=p.raw + q.pre + q.raw,
                         gap=p.gap,
                         chunk=p.chunk,
                         block=p.block,
                         n_lines=p.n_lines + q.n_lines,
                         kind=p.kind,
+                        pre=p.pre,
                     )
                     merged.clean = clean_text(merged.raw)
-                    paras[i + 1] = merged
-                    i += 1
+                    ahead[0] = merged
                     continue
             # sandwiched inserts
-            for k in range(2, 5):
-                if i + k >= len(paras):
+            fill(4)
+            for k in range(1, 4):
+                if k >= len(ahead):
                     break
-                q = paras[i + k]
+                q = ahead[k]
                 if q.kind == "body" and q.clean[:1].islower():
-                    middle = paras[i + 1 : i + k]
-                    if all(not m.clean[:1].islower() for m in middle):
+                    middle = [ahead[j] for j in range(k)]
+                    last = middle[-1].clean
+                    if (
+                        all(not m.clean[:1].islower() for m in middle)
+                        # q may continue the last insert ("... Available at:" + URL)
+                        and not (
+                            (_ends_open(last) or last.endswith(":")) and len(last.split()) >= 6
+                        )
+                        and not q.clean.startswith(("http", "www."))
+                    ):
                         for m in middle:
                             m.insert = True
+                        if len(p.raw) + len(q.raw) <= MAX_PARAGRAPH_CHARS:
+                            raw = p.raw + JOIN_SEPARATOR + q.raw
+                            joined = _Para(
+                                start=p.start,
+                                end=q.end,
+                                raw=raw,
+                                gap=p.gap,
+                                chunk=p.chunk,
+                                block=p.block,
+                                n_lines=p.n_lines + q.n_lines,
+                                kind=p.kind,
+                                pre=p.pre,
+                                parts=((p.start, p.end), (q.start, q.end)),
+                            )
+                            joined.clean = clean_text(raw)
+                            del ahead[k]
+                            p = joined
                     break
-        out.append(p)
-        i += 1
-    return out
+        yield p
 
 
 def _apply_context(paras: list[_Para], title: str | None) -> None:
     """Kinds that depend on the neighbours. In this order:
 
-    * title: the paragraph equal to the ``title`` hint (case-insensitive), else the first
+    * title: the paragraph equal to the ``title`` hint (case-insensitive), else the
+      first markdown "# " heading (among the first 30 paragraphs), else the first
       paragraph when it is heading-like (up to 25 words); heading-like paragraphs
-      before the title, and between the title and the first prose paragraph (bylines,
-      series names), are front_matter;
+      before the title, and between the title and the first prose paragraph or
+      markdown heading (bylines, series names), are front_matter;
     * front matter region: from an "Imprint", "Table of contents", "List of
       abbreviations", "About the author" ... heading up to the next numbered section
       heading or "Abstract"/"Introduction"/"Summary" heading, everything is
@@ -913,6 +1057,10 @@ def _apply_context(paras: list[_Para], title: str | None) -> None:
             if p.clean.casefold().rstrip(".") == want:
                 title_i = i
                 break
+    if title_i < 0:  # a markdown document: its first "# " heading
+        title_i = next(
+            (i for i, p in enumerate(paras[:30]) if p.md_level == 1 and p.kind == "heading"), -1
+        )
     if title_i < 0:
         # Among the heading-like paragraphs that open the document: the last one before
         # the first prose paragraph, or the first one when a front-matter heading
@@ -935,6 +1083,8 @@ def _apply_context(paras: list[_Para], title: str | None) -> None:
             if p.kind in ("heading", "body") and _heading_like(p.clean, p.n_lines, 25):
                 p.kind = "front_matter"
         for p in paras[title_i + 1 :]:
+            if p.md_level:
+                break  # a markdown section heading ("## Background")
             if p.kind == "heading" and not _FRONT_HEADINGS_RE.fullmatch(p.clean):
                 p.kind = "front_matter"
             elif p.kind not in ("other", "front_matter", "social"):
@@ -973,7 +1123,7 @@ def _apply_context(paras: list[_Para], title: str | None) -> None:
     i = 0
     while i < n:
         p = paras[i]
-        if p.kind == "social" and (_HANDLE_RE.search(p.clean) or _EMOJI_RE.search(p.clean)):
+        if p.kind == "social" and p.social_header:
             j = i + 1
             while j < n and j <= i + 8:
                 q = paras[j]
@@ -992,11 +1142,11 @@ def _apply_context(paras: list[_Para], title: str | None) -> None:
     for p in paras:
         chunks.setdefault(p.chunk, []).append(p)
     for ci, cap in enumerate(paras):
-        if cap.kind != "caption" or not _CAPTION_RE.match(cap.clean):
+        if cap.kind != "caption" or not cap.figure:
             continue
-        tail = cap.clean
-        if ci + 1 < n and paras[ci + 1].kind == "other":
-            tail += " " + paras[ci + 1].clean
+        tweety = cap.tweety or (
+            ci + 1 < n and paras[ci + 1].kind == "other" and paras[ci + 1].tweety
+        )
         content: list[_Para] = []
         j = ci - 1
         reached_start = cap.gap >= BIG_GAP or ci == 0
@@ -1004,9 +1154,9 @@ def _apply_context(paras: list[_Para], title: str | None) -> None:
             q = paras[j]
             if q.kind in ("title", "caption", "reference", "front_matter"):
                 break
-            if q.kind == "other" and (_URL_LINE_RE.fullmatch(q.clean) or _SOURCE_RE.match(q.clean)):
+            if q.kind == "other" and q.source_line:
                 break  # the source line of an earlier figure
-            if q.kind in ("social", "other") or not _prose(q):
+            if q.kind in ("social", "other") or not q.prose:
                 content.append(q)
                 if q.gap >= BIG_GAP:
                     reached_start = True
@@ -1025,12 +1175,7 @@ def _apply_context(paras: list[_Para], title: str | None) -> None:
                 for q in prev_chunk
             ):
                 content.extend(prev_chunk)
-        tweet = (
-            "twitter.com" in tail
-            or "x.com/" in tail
-            or "Tweet" in tail
-            or any(q.kind == "social" for q in content)
-        )
+        tweet = tweety or any(q.kind == "social" for q in content)
         for q in content:
             if q.kind != "other":
                 q.kind = "social" if tweet else "caption"
@@ -1045,10 +1190,9 @@ def _apply_context(paras: list[_Para], title: str | None) -> None:
             p.kind = "other"
 
 
-def _prose(p: _Para) -> bool:
+def _prose_text(ct: str, words: int) -> bool:
     """A prose paragraph: ends with final punctuation (or a citation), or is long."""
-    ct = p.clean
-    if len(ct.split()) >= 40:
+    if words >= 40:
         return True
     t = ct.rstrip("\"'”’)]* ")
     if t and t[-1] in _TERMINALS:
@@ -1062,8 +1206,9 @@ def _exclusions(paras: list[_Para], sections: Sequence[str]) -> None:
     wanted = {_norm_heading(s) for s in sections}
     active = ""
     for p in paras:
-        if p.kind in ("heading", "title") or (
-            p.kind in ("front_matter", "reference") and p.n_lines == 1 and len(p.clean) < 80
+        if p.clean and (
+            p.kind in ("heading", "title")
+            or (p.kind in ("front_matter", "reference") and p.n_lines == 1 and len(p.clean) < 80)
         ):
             name = _norm_heading(p.clean)
             if name in wanted:
@@ -1074,37 +1219,113 @@ def _exclusions(paras: list[_Para], sections: Sequence[str]) -> None:
             p.excluded = f"section:{active}"
 
 
-def _is_latin(text: str) -> bool:
-    sample = text[:20000]
-    return _non_latin_share(sample) < 0.5
+_DUPLICATE_KINDS = frozenset({"body", "block_quote", "list_item"})
+_WORD_RE = re.compile(r"\w+")
 
 
-def _classify(text: str, title: str | None, exclude_sections: Sequence[str]) -> list[_Para]:
-    paras = _layout(text)
-    latin = _is_latin(text)
-    for p in paras:
-        p.clean = clean_text(p.raw)
-    for p in paras:
-        p.kind = _base_kind(p, latin)
-    # "* " opens a list item only next to another "* " line; alone it is a footnote star.
+def _mark_duplicates(paras: list[_Para]) -> None:
+    """A pull quote or summary box that repeats a paragraph of the text word for word.
+
+    Paragraphs of the queued prose kinds (body, block_quote, list_item) with at least
+    DUPLICATE_MIN_WORDS words are compared on their words (case-folded, punctuation and
+    markup ignored). When the same paragraph occurs more than once, the LAST copy keeps
+    its kind; every earlier copy becomes ``other`` (so it is not queued by default) and
+    its units carry the hint ``"duplicate_of": [start, end]``, the span of the kept copy.
+    The last copy is kept because PDF layouts put pull quotes and summary boxes before
+    the body text they repeat (as in seed 003, whose "Implications for Europe" box
+    repeats a paragraph of section 6).
+    """
+    last: dict[int, int] = {}
     for i, p in enumerate(paras):
-        if p.kind == "list_item" and p.raw.startswith("*"):
-            p.kind = "body"
-        elif p.kind == "body" and re.match(r"\*\s", p.raw):
-            near = paras[max(0, i - 1) : i] + paras[i + 1 : i + 2]
-            if any(re.match(r"\*\s", q.raw) for q in near):
-                p.kind = "list_item"
-    # A footnote (a paragraph opening with a single "*") of fewer than 15 words is a
-    # source note: reference.
-    for p in paras:
-        if p.kind == "body" and re.match(r"\*(?!\*)", p.raw) and len(p.clean.split()) < 15:
-            p.kind = "reference"
-    paras = _join_broken(paras, text)
-    if any(p.end - p.start > MAX_PARAGRAPH_CHARS for p in paras):
-        paras = [piece for p in paras for piece in _cut(p, text)]
+        if p.dup_key and p.kind in _DUPLICATE_KINDS and not p.insert:
+            last[p.dup_key] = i
+    if len(last) == sum(1 for p in paras if p.dup_key and p.kind in _DUPLICATE_KINDS):
+        return
+    for i, p in enumerate(paras):
+        if p.dup_key and p.kind in _DUPLICATE_KINDS and not p.insert:
+            j = last[p.dup_key]
+            if j != i:
+                p.kind = "other"
+                p.dup_of = (paras[j].start, paras[j].end)
+
+
+_STAR_RE = re.compile(r"\*\s")
+_MD_HEADING_RE = re.compile(r"#{1,6}(?=[ \t])")
+_FOOTNOTE_RE = re.compile(r"\*(?!\*)")
+
+
+def _fix_stars(paras: Iterable[_Para]) -> Iterator[_Para]:
+    """ "* " opens a list item only next to another "* " line; alone it is a footnote
+    star. A footnote (a paragraph opening with a single "*") of fewer than 15 words is a
+    source note: reference. (Streamed, one paragraph of look-ahead.)"""
+    it = iter(paras)
+    cur = next(it, None)
+    prev_star = False
+    while cur is not None:
+        nxt = next(it, None)
+        star = bool(_STAR_RE.match(cur.raw))
+        if cur.kind == "list_item" and cur.raw.startswith("*"):
+            cur.kind = "body"
+        elif (
+            cur.kind == "body"
+            and star
+            and (prev_star or (nxt is not None and _STAR_RE.match(nxt.raw) is not None))
+        ):
+            cur.kind = "list_item"
+        if cur.kind == "body" and _FOOTNOTE_RE.match(cur.raw) and len(cur.clean.split()) < 15:
+            cur.kind = "reference"
+        prev_star = star
+        yield cur
+        cur = nxt
+
+
+def _compact(p: _Para) -> _Para:
+    """Precompute what the context rules need, then drop the paragraph's text (it is read
+    again, in the second pass) and keep its display text only if it is short."""
+    ct = p.clean
+    p.words = len(ct.split())
+    p.prose = _prose_text(ct, p.words)
+    p.has_tab = "\t" in p.raw
+    md = _MD_HEADING_RE.match(p.raw)
+    p.md_level = len(md.group()) if md else 0
+    p.social_header = bool(_HANDLE_RE.search(ct) or _EMOJI_RE.search(ct))
+    p.figure = bool(_CAPTION_RE.match(ct))
+    p.tweety = "twitter.com" in ct or "x.com/" in ct or "Tweet" in ct
+    if len(ct) <= DUPLICATE_MAX_CHARS:
+        p.source_line = bool(_URL_LINE_RE.fullmatch(ct) or _SOURCE_RE.match(ct))
+        if p.words >= DUPLICATE_MIN_WORDS:
+            key = " ".join(_WORD_RE.findall(ct.casefold())).encode("utf-8", "surrogatepass")
+            p.dup_key = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") or 1
+    p.raw = ""
+    p.pre = None
+    if len(ct) > KEEP_CLEAN:
+        p.clean = ""
+    return p
+
+
+def _classify(
+    lines: Iterable[str], head: str, title: str | None, exclude_sections: Sequence[str]
+) -> list[_Para]:
+    """The first pass: paragraphs with their final kinds, compacted (no text kept for
+    long paragraphs). ``head`` is the start of the text (for the script check)."""
+    latin = _non_latin_share(head[:20000]) < 0.5
+    paras: list[_Para] = []
+
+    def with_kinds() -> Iterator[_Para]:
+        for p in _layout(lines):
+            p.clean = clean_text(p.raw)
+            p.kind = _base_kind(p, latin)
+            yield p
+
+    for p in _join_broken(_fix_stars(with_kinds())):
+        if p.end - p.start > MAX_PARAGRAPH_CHARS:
+            paras.extend(_compact(piece) for piece in _cut(p))
+        else:
+            paras.append(_compact(p))
     _apply_context(paras, title)
     if exclude_sections:
         _exclusions(paras, exclude_sections)
+    _mark_duplicates(paras)
     return paras
 
 
@@ -1113,9 +1334,17 @@ def _classify(text: str, title: str | None, exclude_sections: Sequence[str]) -> 
 # --------------------------------------------------------------------------------------
 
 
-def _doc_sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+def _make_docs(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
+    """Tokenised docs that remember their text (for ``framing_sentences``)."""
+    for text in texts:
+        doc = nlp.make_doc(text)
+        doc.user_data[_TEXT_KEY] = text
+        yield doc
+
+
+def _doc_sentence_spans(doc: Doc, n_chars: int) -> list[tuple[int, int]]:
     """Character spans of ``doc``'s sentences (what ``doc.sents`` gives, without
-    building a Token object per token)."""
+    building a Token object per token); ``n_chars`` is the length of its text."""
     from spacy.attrs import IDX, SENT_START
 
     if len(doc) == 0:
@@ -1124,7 +1353,7 @@ def _doc_sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     starts = arr[arr[:, 1] == 1, 0].tolist()
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
-    ends = [*starts[1:], len(doc.text)]
+    ends = [*starts[1:], n_chars]
     return list(zip(starts, ends, strict=True))
 
 
@@ -1134,23 +1363,275 @@ def _should_split(p: _Para) -> bool:
     if p.kind in ("body", "list_item", "block_quote"):
         return True
     if p.kind in SPLIT_KINDS:
-        return "\t" not in p.raw and len(p.clean.split()) >= 12
+        return not p.has_tab and p.words >= 12
     return False
 
 
-def _spans(paras: list[_Para], nlp: Language, batch_size: int) -> Iterator[list[tuple[int, int]]]:
-    """Per paragraph, the ``(start, end)`` spans of its units, paragraph-relative."""
-    split_idx = [i for i, p in enumerate(paras) if _should_split(p)]
-    docs = nlp.pipe((paras[i].raw for i in split_idx), batch_size=batch_size)
-    it = iter(split_idx)
-    nxt = next(it, -1)
-    for i, p in enumerate(paras):
-        if i == nxt:
-            doc = next(docs)
-            nxt = next(it, -1)
-            yield _doc_sentence_spans(doc)
+class _StrWindow:
+    """Slices of a text held in memory."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def slice(self, a: int, b: int) -> str:
+        return self.text[a:b]
+
+    def release(self, upto: int) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+class _LineWindow:
+    """Slices of a text read forward line by line; text before a released offset is
+    dropped, so only the paragraphs at hand are in memory."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._it = iter(lines)
+        self._buf = ""
+        self._base = 0  # offset of _buf[0] in the text
+
+    def slice(self, a: int, b: int) -> str:
+        need = b - self._base
+        if len(self._buf) < need:
+            more = [self._buf]
+            have = len(self._buf)
+            for line in self._it:
+                more.append(line)
+                have += len(line)
+                if have >= need:
+                    break
+            self._buf = "".join(more)
+            if have < need:
+                raise FramingError("the text changed while it was being read")
+        return self._buf[a - self._base : b - self._base]
+
+    def release(self, upto: int) -> None:
+        cut = min(upto - self._base, len(self._buf))
+        if cut > 0 and cut * 2 >= len(self._buf):  # amortised: copy at most half
+            self._buf = self._buf[cut:]
+            self._base += cut
+
+    def finish(self) -> None:
+        """Read to the end (a file source checks its digest there)."""
+        for _ in self._it:
+            pass
+
+
+def _locate(parts: tuple[tuple[int, int], ...], a: int, b: int) -> tuple[int, int, list[list[int]]]:
+    """Map a span ``[a, b)`` of a joined paragraph's glued text to original offsets:
+    ``(start, end, segments)``; ``segments`` lists the original spans of the parts the
+    span covers, or is empty when it lies within one part."""
+    offs: list[int] = []
+    off = 0
+    for s, e in parts:
+        offs.append(off)
+        off += e - s + len(JOIN_SEPARATOR)
+    ka = max(k for k in range(len(parts)) if offs[k] <= a)
+    kb = max(k for k in range(len(parts)) if offs[k] < b)
+    start = parts[ka][0] + a - offs[ka]
+    end = parts[kb][0] + b - offs[kb]
+    if ka == kb:
+        return start, end, []
+    segments = [[start, parts[ka][1]]]
+    segments.extend([s, e] for s, e in parts[ka + 1 : kb])
+    segments.append([parts[kb][0], end])
+    return start, end, segments
+
+
+_Row = tuple[int, int, str, str, bool, dict[str, Any] | None]
+
+
+def _paragraph_units(
+    p: _Para,
+    raw: str,
+    spans: list[tuple[int, int]],
+    queued_set: frozenset[str],
+    ranges: list[tuple[int, int]],
+) -> Iterator[_Row]:
+    for a, b in spans:
+        seg = raw[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        seg = seg.strip()
+        if not seg:
+            continue
+        display = clean_text(seg)
+        if not display:
+            continue
+        kind = p.kind
+        if not any(c.isalnum() for c in display):
+            kind = "other"
+        elif kind in ("body", "list_item", "block_quote") and is_lone_citation(display):
+            kind = "reference"
+        a2 = a + lead
+        b2 = a2 + len(seg)
+        segments: list[list[int]] = []
+        if p.parts:
+            start, end, segments = _locate(p.parts, a2, b2)
         else:
-            yield [(0, len(p.raw))]
+            start, end = p.start + a2, p.start + b2
+        excluded = p.excluded or next(
+            (f"range:{ra}-{rb}" for ra, rb in ranges if start < rb and ra < end), ""
+        )
+        hints: dict[str, Any] = {}
+        if excluded:
+            hints["excluded"] = excluded
+        if segments:
+            hints["segments"] = segments
+        if p.dup_of is not None:
+            hints["duplicate_of"] = list(p.dup_of)
+        queued = kind in queued_set and not excluded
+        yield start, end, display, kind, queued, hints or None
+
+
+def iter_segments(
+    source: str | LineSource,
+    *,
+    queued_kinds: Iterable[str] = DEFAULT_QUEUED_KINDS,
+    title: str | None = None,
+    exclude_sections: Sequence[str] = (),
+    exclude_ranges: Sequence[tuple[int, int]] = (),
+    on_progress: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+    hinter: Callable[[str, float], dict[str, Any]] | None = None,
+) -> Iterator[UnitDraft]:
+    """Segment a text into units, lazily, batch by batch.
+
+    ``source`` is the text, or a :data:`LineSource` (a callable returning the text's
+    lines) for a text too big to hold: the text is then read twice, and only the
+    paragraphs of the current batch are in memory, with one small record per paragraph
+    from the first pass. Nothing runs until the first unit is asked for.
+
+    ``queued_kinds``: kinds queued for annotation (default: title, body, list_item,
+    block_quote). ``title``: the document title if known (a manifest's); the paragraph
+    equal to it becomes the ``title`` unit. ``exclude_sections``: heading names
+    ("Bibliography"); units from such a heading to the next heading are not queued.
+    ``exclude_ranges``: ``(start, end)`` character ranges; units overlapping one are not
+    queued. Excluded units keep their kind and carry ``hints={"excluded": ...}``.
+    ``on_progress(done_chars, total_chars)`` is called once before the first batch,
+    after every batch of paragraphs (at most ``batch_size`` split paragraphs or
+    BATCH_CHARS characters) and once at the end with ``(total, total)``.
+    ``hinter(text, sentiment)``, if given, adds pre-annotation hints to every unit
+    (segmentation's own hint keys win).
+
+    Units with no letter or digit in their display text are kept as ``other``; units
+    whose display text would be empty are dropped. A unit that is only a citation
+    ("(Gul, 2023)") is a ``reference``. Units come in document order (by ``start``).
+
+    Offsets: ``text[start:end]`` is the unit's raw span and ``text == clean_text(raw
+    span)``, with one exemption: a sentence that a PDF extraction interrupted with a
+    sidebar, pull quote or caption (see ``_join_broken``) is ONE unit whose span runs
+    from the start of its first part to the end of its last part and so contains the
+    interposed lines; its ``text`` omits them, and its hints carry ``"segments": [[s1,
+    e1], [s2, e2], ...]``, the raw spans of its parts (``s1 == start``, last ``e ==
+    end``), with ``text == clean_text(JOIN_SEPARATOR.join(text[s:e] for s, e in
+    segments))``. The interposed lines are units of their own (kind ``other``,
+    ``caption``...), nested in the joined unit's span. A paragraph repeated verbatim
+    later in the text (a pull quote, a summary box) is ``other``, with the hint
+    ``"duplicate_of": [start, end]`` (see ``_mark_duplicates``).
+    """
+    queued_set = frozenset(queued_kinds)
+    ranges = [(int(a), int(b)) for a, b in exclude_ranges]
+    window: _StrWindow | _LineWindow
+    if isinstance(source, str):
+        text = source
+        total = len(text)
+        paras = _classify(text.splitlines(keepends=True), text[:20000], title, exclude_sections)
+        window = _StrWindow(text)
+    else:
+        head: list[str] = []
+        size = 0
+        for line in source():
+            head.append(line)
+            size += len(line)
+            if size >= 20000:
+                break
+        counter = _Count(source())
+        paras = _classify(counter, "".join(head), title, exclude_sections)
+        total = counter.n
+        window = _LineWindow(source())
+    yield from _units(paras, window, total, queued_set, ranges, on_progress, batch_size, hinter)
+
+
+class _Count:
+    """Iterate lines and count their characters."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = lines
+        self.n = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
+            self.n += len(line)
+            yield line
+
+
+def _units(
+    paras: list[_Para],
+    window: _StrWindow | _LineWindow,
+    total: int,
+    queued_set: frozenset[str],
+    ranges: list[tuple[int, int]],
+    on_progress: Callable[[int, int], None] | None,
+    batch_size: int,
+    hinter: Callable[[str, float], dict[str, Any]] | None = None,
+) -> Iterator[UnitDraft]:
+    """The second pass: paragraphs in batches through ``nlp.pipe``, units out."""
+    nlp = get_nlp()
+    n = len(paras)
+    position = 0
+    done = 0
+    i = 0
+    if on_progress is not None:
+        on_progress(0, total)
+    while i < n:
+        batch: list[tuple[_Para, str, bool]] = []
+        n_split = chars = 0
+        hold = -1  # a joined paragraph's end: its inserts go into the same batch
+        while i < n and ((n_split < batch_size and chars < BATCH_CHARS) or paras[i].start < hold):
+            p = paras[i]
+            if p.parts:
+                raw = JOIN_SEPARATOR.join(window.slice(a, b) for a, b in p.parts)
+                hold = max(hold, p.end)
+            else:
+                raw = window.slice(p.start, p.end)
+            i += 1
+            window.release(paras[i].start if i < n else p.end)
+            split = _should_split(p)
+            batch.append((p, raw, split))
+            chars += len(raw)
+            n_split += split
+        texts = [raw for _, raw, split in batch if split]
+        docs = nlp.pipe(_make_docs(nlp, texts), batch_size=batch_size)
+        rows: list[_Row] = []
+        for p, raw, split in batch:
+            spans = _doc_sentence_spans(next(docs), len(raw)) if split else [(0, len(raw))]
+            rows.extend(_paragraph_units(p, raw, spans, queued_set, ranges))
+            done = max(done, p.end)
+        if hold >= 0:
+            rows.sort(key=lambda r: r[0])  # inserts nest inside a joined unit's span
+        for start, end, display, kind, queued, hints in rows:
+            score = sentiment(display)
+            if hinter is not None:
+                hints = {**hinter(display, score), **(hints or {})}
+            yield UnitDraft(
+                position=position,
+                start=start,
+                end=end,
+                text=display,
+                kind=kind,
+                queued=queued,
+                sentiment=score,
+                hints=hints,
+            )
+            position += 1
+        del batch, rows
+        if on_progress is not None and i < n:
+            on_progress(done, total)
+    window.finish()
+    if on_progress is not None:
+        on_progress(total, total)
 
 
 def segment_text(
@@ -1163,64 +1644,15 @@ def segment_text(
     on_progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> list[UnitDraft]:
-    """Segment ``text`` into units.
-
-    ``queued_kinds``: kinds queued for annotation (default: title, body, list_item,
-    block_quote). ``title``: the document title if known (a manifest's); the paragraph
-    equal to it becomes the ``title`` unit. ``exclude_sections``: heading names
-    ("Bibliography"); units from such a heading to the next heading are not queued.
-    ``exclude_ranges``: ``(start, end)`` character ranges; units overlapping one are not
-    queued. Excluded units keep their kind and carry ``hints={"excluded": ...}``.
-    ``on_progress(done_chars, total_chars)`` is called as paragraphs are done.
-
-    Units with no letter or digit in their display text are kept as ``other``; units
-    whose display text would be empty are dropped. A unit that is only a citation
-    ("(Gul, 2023)") is a ``reference``.
-    """
-    queued_set = frozenset(queued_kinds)
-    ranges = [(int(a), int(b)) for a, b in exclude_ranges]
-    paras = _classify(text, title, exclude_sections)
-    nlp = get_nlp()
-    total = len(text)
-    out: list[UnitDraft] = []
-    last_report = 0
-    for p, spans in zip(paras, _spans(paras, nlp, batch_size), strict=True):
-        for a, b in spans:
-            raw = p.raw[a:b]
-            lead = len(raw) - len(raw.lstrip())
-            raw = raw.strip()
-            if not raw:
-                continue
-            display = clean_text(raw)
-            if not display:
-                continue
-            kind = p.kind
-            if not any(c.isalnum() for c in display):
-                kind = "other"
-            elif kind in ("body", "list_item", "block_quote") and is_lone_citation(display):
-                kind = "reference"
-            start = p.start + a + lead
-            end = start + len(raw)
-            excluded = p.excluded or next(
-                (f"range:{ra}-{rb}" for ra, rb in ranges if start < rb and ra < end), ""
-            )
-            hints = {"excluded": excluded} if excluded else None
-            out.append(
-                UnitDraft(
-                    position=len(out),
-                    start=start,
-                    end=end,
-                    text=display,
-                    kind=kind,
-                    queued=kind in queued_set and not excluded,
-                    sentiment=sentiment(display),
-                    hints=hints,
-                )
-            )
-        p.raw = p.clean = ""  # done with it: keep memory flat on very large texts
-        if on_progress is not None and (p.end - last_report >= 65536):
-            last_report = p.end
-            on_progress(p.end, total)
-    if on_progress is not None:
-        on_progress(total, total)
-    return out
+    """Segment ``text`` into a list of units: :func:`iter_segments` on a string."""
+    return list(
+        iter_segments(
+            text,
+            queued_kinds=queued_kinds,
+            title=title,
+            exclude_sections=exclude_sections,
+            exclude_ranges=exclude_ranges,
+            on_progress=on_progress,
+            batch_size=batch_size,
+        )
+    )
