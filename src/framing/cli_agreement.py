@@ -173,7 +173,7 @@ def _format_row(rank: int, row: DisagreementRow, width: int = 100) -> list[str]:
 
     head = (
         f"{rank:>3}. disagreement {row.disagreement:.3f}  {row.n_annotators} annotators  "
-        f"{row.doc_id} #{row.position}  [{row.unit_id}]"
+        f"{row.doc_id} unit {row.position + 1}  [{row.unit_id}]"
     )
     if len(row.by_dimension) > 1:
         head += "  (" + ", ".join(f"{d} {v:.2f}" for d, v in row.by_dimension.items()) + ")"
