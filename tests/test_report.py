@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from framing.atomic import write_atomic
 from framing.breakdowns import agreement_report
 from framing.report import (
     FORMULAS,
@@ -19,7 +20,6 @@ from framing.report import (
     render_html,
     render_markdown,
     render_table,
-    write_atomic,
 )
 from tests.agreement_data import add_matrix, codebook, make_store
 
@@ -126,6 +126,9 @@ def test_write_atomic_replaces_whole_file_or_nothing(tmp_path: Path, monkeypatch
     target = tmp_path / "sub" / "report.md"
     write_atomic(target, "first\n")
     assert target.read_text("utf-8") == "first\n"
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
 
     def boom(src: Any, dst: Any) -> None:
         raise OSError("disk full")

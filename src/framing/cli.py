@@ -7,9 +7,7 @@ so ``framing --help`` stays fast.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -175,15 +173,10 @@ def export(fmt: str, output: Path | None, db_path: str, codebook_path: str | Non
     if output is None:
         writer(store, cb, sys.stdout)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            n = writer(store, cb, fh)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from framing.atomic import atomic_writer
+
+    with atomic_writer(output) as fh:
+        n = writer(store, cb, fh)
     click.echo(f"Wrote {n} units to {output}", err=True)
 
 

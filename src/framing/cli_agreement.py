@@ -138,8 +138,9 @@ def agreement(
     if not chosen and out_fmt in ("markdown", "html"):
         chosen = {"all"}
 
+    from framing.atomic import write_atomic
     from framing.breakdowns import agreement_report
-    from framing.report import render, write_atomic
+    from framing.report import render
 
     cb = _codebook(codebook_path)
     store = _store(db_path, create=False)
