@@ -46,7 +46,7 @@ def test_disagreements_text_in_rank_order(env: list[str]) -> None:
     assert r.exit_code == 0, r.output
     heads = [line for line in r.stdout.splitlines() if re.match(r"\s*\d+\. disagreement", line)]
     assert len(heads) == 3
-    assert "1.000  3 annotators  a #0" in heads[0]
+    assert "1.000  3 annotators  a unit 1  [a:0-8]" in heads[0]
     assert "1.000  2 annotators  a #1" in heads[1]
     assert "0.667  3 annotators  a #2" in heads[2]
     assert "Sentence 0 of a." in r.stdout
