@@ -47,8 +47,8 @@ def test_disagreements_text_in_rank_order(env: list[str]) -> None:
     heads = [line for line in r.stdout.splitlines() if re.match(r"\s*\d+\. disagreement", line)]
     assert len(heads) == 3
     assert "1.000  3 annotators  a unit 1  [a:0-8]" in heads[0]
-    assert "1.000  2 annotators  a #1" in heads[1]
-    assert "0.667  3 annotators  a #2" in heads[2]
+    assert "1.000  2 annotators  a unit 2  [a:10-18]" in heads[1]
+    assert "0.667  3 annotators  a unit 3  [a:20-28]" in heads[2]
     assert "Sentence 0 of a." in r.stdout
     assert re.search(r"alice\s+frame=x", r.stdout) and re.search(r"carol\s+frame=z", r.stdout)
     assert "cert=" not in r.stdout  # only the ranked dimension is shown
