@@ -16,6 +16,20 @@ DIMENSION_KINDS: tuple[str, ...] = ("single", "multi", "ordinal")
 #: a sorted list of label ids (multi), or None (no label / retracted).
 LabelValue = str | list[str] | None
 
+#: Every kind a unit can have (segmentation's rules are in framing.segment.kinds).
+UNIT_KINDS: tuple[str, ...] = (
+    "title",
+    "heading",
+    "body",
+    "list_item",
+    "block_quote",
+    "caption",
+    "social",
+    "reference",
+    "front_matter",
+    "other",
+)
+
 #: Unit kinds queued for annotation unless a manifest or codebook says otherwise.
 DEFAULT_QUEUED_KINDS: tuple[str, ...] = ("title", "body", "list_item", "block_quote")
 

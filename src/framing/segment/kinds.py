@@ -12,22 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from framing.models import UNIT_KINDS
 from framing.segment.layout import _LIST_MARKER_RE, _Para
 from framing.segment.sentences import _DIGIT_RE, _is_citation, sentence_starts
 
-#: Every kind a unit can have.
-UNIT_KINDS: tuple[str, ...] = (
-    "title",
-    "heading",
-    "body",
-    "list_item",
-    "block_quote",
-    "caption",
-    "social",
-    "reference",
-    "front_matter",
-    "other",
-)
+__all__ = ["UNIT_KINDS"]  # re-exported: every kind a unit can have (framing.models)
 
 #: Paragraph kinds that are split into sentences; the others become one unit each.
 SPLIT_KINDS: frozenset[str] = frozenset(
