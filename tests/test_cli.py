@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from framing.cli import main
+from framing.models import FramingError
 from framing.store import Store
 
 from .conftest import ROOT, SEEDS
@@ -222,10 +225,74 @@ def test_export_on_missing_db_is_clear(tmp_path: Path) -> None:
     assert code == 1 and "no such database" in err
 
 
-def test_export_output_file_not_partial_on_error(tmp_path: Path) -> None:
+def test_export_output_file_not_partial_on_error(
+    seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framing.export
+
     out = tmp_path / "x.jsonl"
-    code, _, _ = run("export", "-o", str(out), "--db", str(tmp_path / "none.db"))
-    assert code == 1 and not out.exists()
+    out.write_text("previous export\n", "utf-8")
+
+    def half_then_fail(store: object, cb: object, fh: Any) -> int:
+        fh.write('{"unit_id": "half a row')
+        raise FramingError("simulated failure mid-export")
+
+    monkeypatch.setattr(framing.export, "write_jsonl", half_then_fail)
+    code, _, err = run("export", "-o", str(out), "--db", str(seeded_db))
+    assert code == 1 and "simulated failure" in err
+    assert out.read_text("utf-8") == "previous export\n"  # untouched
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".x.jsonl")] == []
+
+
+def test_export_into_unwritable_place_is_one_line(seeded_db: Path) -> None:
+    code, _, err = run("export", "-o", "/proc/no/such/x.jsonl", "--db", str(seeded_db))
+    assert code == 1 and "x.jsonl: cannot write here" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_readers_do_not_write_and_work_on_read_only_files(seeded_db: Path, tmp_path: Path) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    con = sqlite3.connect(seeded_db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    shutil.copy(seeded_db, ro / "r.db")
+    before = (ro / "r.db").read_bytes()
+    (ro / "r.db").chmod(0o444)
+    ro.chmod(0o555)
+    try:
+        for args in (["export"], ["agreement", "--json"], ["disagreements"]):
+            code, out, err = run(*args, "--db", str(ro / "r.db"))
+            assert code == 0, (args, err)
+        assert (ro / "r.db").read_bytes() == before
+    finally:
+        ro.chmod(0o755)
+
+
+def test_readers_do_not_wait_for_a_writer(seeded_db: Path) -> None:
+    writer = sqlite3.connect(seeded_db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO annotators VALUES ('zed', 'now')")
+    try:
+        code, out, err = run("export", "--db", str(seeded_db))
+        assert code == 0, err
+        assert len(out.splitlines()) >= 600
+    finally:
+        writer.rollback()
+        writer.close()
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE invoices (id INTEGER)")
+    con.commit()
+    con.close()
+    for args in (["export"], ["ingest", str(SEEDS)]):
+        code, _, err = run(*args, "--db", str(other))
+        assert code == 1 and "not a framing database" in err
+    tables = sqlite3.connect(other).execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("invoices",)]
 
 
 def test_locked_database_error(seeded_db: Path, tmp_path: Path) -> None:
@@ -295,3 +362,68 @@ def test_hints_for_one_unit(seeded_db: Path) -> None:
 def test_hints_unknown_unit(seeded_db: Path) -> None:
     code, _, err = run("hints", "nope:0-1", "--db", str(seeded_db))
     assert code == 1 and "no unit 'nope:0-1'" in err
+
+
+def test_import_twice_adds_no_history(seeded_db: Path, tmp_path: Path) -> None:
+    unit_id = next(r for r in _units(seeded_db) if r["queued"])["unit_id"]
+    f = _write_jsonl(
+        tmp_path / "l.jsonl",
+        [{"unit_id": unit_id, "annotator": "a", "dimension": "frame", "value": "Political"}],
+    )
+    assert run("import-labels", str(f), "--db", str(seeded_db))[1].startswith("Imported 1 ")
+    code, out, _ = run("import-labels", str(f), "--db", str(seeded_db))
+    assert code == 0 and "Imported 0 labels" in out and "1 already current" in out
+    n = sqlite3.connect(seeded_db).execute("SELECT COUNT(*) FROM labels").fetchone()[0]
+    assert n == 1
+
+
+def test_import_non_utf8_names_the_line(seeded_db: Path, tmp_path: Path) -> None:
+    unit_id = next(r for r in _units(seeded_db) if r["queued"])["unit_id"]
+    good = json.dumps(
+        {"unit_id": unit_id, "annotator": "a", "dimension": "frame", "value": "Political"}
+    )
+    f = tmp_path / "l.jsonl"
+    f.write_bytes(
+        good.encode() + b"\n" + good.replace('"a"', '"Jos\xe9"').encode("latin-1") + b"\n"
+    )
+    code, _, err = run("import-labels", str(f), "--db", str(seeded_db))
+    assert code == 1 and "l.jsonl:2: not UTF-8" in err
+
+
+def test_ingest_of_nothing_is_an_error_and_creates_no_database(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    db = tmp_path / "none.db"
+    code, _, err = run("ingest", str(empty), "--db", str(db))
+    assert code == 1 and "no text found" in err
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.txt").write_bytes(b"caf\xe9")
+    code, _, err = run("ingest", str(bad), "--db", str(db))
+    assert code == 1 and "x.txt" in err
+    assert not db.exists()
+
+
+def test_same_stem_from_another_folder_is_refused(tmp_path: Path) -> None:
+    for folder, text in (("A", "Alpha text here. It is fine."), ("B", "Beta text. Different.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notes.txt").write_text(text, "utf-8")
+    db = tmp_path / "ab.db"
+    assert run("ingest", str(tmp_path / "A"), "--db", str(db))[0] == 0
+    code, _, err = run("ingest", str(tmp_path / "B"), "--db", str(db))
+    assert code == 1 and "already holds" in err and "notes.txt" in err
+    assert any("Alpha" in r["text"] for r in _units(db))
+
+
+def test_reingest_skips_unchanged_documents_without_segmenting(
+    seeded_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framing.ingest
+
+    def boom(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("re-segmented an unchanged document")
+
+    monkeypatch.setattr(framing.ingest, "iter_segments", boom)
+    code, out, err = run("ingest", str(SEEDS), "--db", str(seeded_db))
+    assert code == 0, err
+    assert "5 unchanged" in out

@@ -13,6 +13,7 @@ import pytest
 
 from framing.atomic import write_atomic
 from framing.breakdowns import agreement_report
+from framing.models import FramingError
 from framing.report import (
     FORMULAS,
     heatmap_png,
@@ -134,7 +135,7 @@ def test_write_atomic_replaces_whole_file_or_nothing(tmp_path: Path, monkeypatch
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(FramingError, match=r"report\.md: cannot write \(disk full\)"):
         write_atomic(target, "second\n")
     assert target.read_text("utf-8") == "first\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.md"]  # no temp left

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,6 @@ def store(tmp_path: Path) -> Store:
 def test_schema_is_versioned_wal_and_has_foreign_keys(store: Store) -> None:
     assert store.schema_version == SCHEMA_VERSION >= 1
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     fks = {fk.other_table for fk in store.db["labels"].foreign_keys}
     assert fks == {"units", "annotators"}
     with pytest.raises(FramingError):
@@ -176,3 +176,41 @@ def test_locked_database_is_one_line_error(tmp_path: Path) -> None:
 def test_missing_database_without_create(tmp_path: Path) -> None:
     with pytest.raises(FramingError, match="no such database"):
         Store.open(tmp_path / "absent.db", create=False)
+
+
+def test_changed_document_with_only_skips_is_replaced(store: Store) -> None:
+    u = store.next_unit(None)
+    assert u is not None and u.doc_id == "a"
+    store.skip(u.unit_id, "ann")
+    rep = store.ingest([(_doc("a", sha="edited"), _drafts(2))])
+    assert (rep.documents_added, rep.documents_updated) == (0, 1)
+    assert [x.position for x in store.iter_units() if x.doc_id == "a"] == [0, 1]
+
+
+def test_resegmenting_retires_labelled_units_and_drops_skipped_ones(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "r.db")
+    doc = Document("a", "a.txt", sha256="same", fingerprint="v1")
+    s.ingest([(doc, _drafts(4))])
+    units = list(s.iter_units())
+    s.add_label(units[2].unit_id, "ann", "frame", "x")
+    s.skip(units[3].unit_id, "ann")
+    new = [UnitDraft(0, 0, 8, "sentence 0"), UnitDraft(1, 10, 28, "sentence 1 and 2")]
+    rep = s.ingest([(Document("a", "a.txt", sha256="same", fingerprint="v2"), new)])
+    assert rep.documents_updated == 1
+    kinds = {x.unit_id: (x.kind, x.queued) for x in s.iter_units()}
+    assert kinds[units[2].unit_id] == ("retired", False)  # labelled: history kept
+    assert units[3].unit_id not in kinds  # only skipped: gone
+    assert kinds["a:10-28"] == ("body", True)
+
+
+def test_same_fingerprint_does_not_consume_units(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "f.db")
+    doc = Document("a", "a.txt", sha256="same", fingerprint="v1")
+    s.ingest([(doc, _drafts(3))])
+
+    def exploding() -> Iterator[UnitDraft]:
+        raise AssertionError("units were read for an unchanged document")
+        yield  # pragma: no cover
+
+    rep = s.ingest([(doc, exploding())])
+    assert rep.documents_unchanged == 1

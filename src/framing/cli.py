@@ -6,6 +6,7 @@ so ``framing --help`` stays fast.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -65,7 +66,6 @@ def ingest(
             raise FramingError("no PATH given and no ./seeds folder here; name a folder or file")
         paths = (seeds,)
     codebook = _codebook(codebook_path)
-    store = _store(db_path)
     bar: Any = None
 
     def on_progress(done: int, total: int) -> None:
@@ -78,17 +78,25 @@ def ingest(
     def warn(message: str) -> None:
         click.echo(f"Warning: {message}", err=True)
 
-    try:
-        report = store.ingest(
-            prepare_documents(
-                list(paths),
-                encoding=encoding,
-                queued_kinds=codebook.queued_kinds,
-                on_progress=on_progress,
-                warn=warn,
-                hinter=Hinter.from_codebook(codebook).hints,
-            )
+    gazetteer = [[a.id, sorted(a.aliases)] for a in codebook.actors]
+    # Every input is checked before the database is opened (or created).
+    documents = prepare_documents(
+        list(paths),
+        encoding=encoding,
+        queued_kinds=codebook.queued_kinds,
+        on_progress=on_progress,
+        warn=warn,
+        hinter=Hinter.from_codebook(codebook).hints,
+        settings=json.dumps(["hints", gazetteer]),
+    )
+    first = next(documents, None)
+    if first is None:
+        raise FramingError(
+            f"no text found in {', '.join(map(str, paths))} (looked for .txt, .md and .jsonl)"
         )
+    store = _store(db_path)
+    try:
+        report = store.ingest(itertools.chain([first], documents))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -126,10 +134,12 @@ def annotate(annotator: str, db_path: str, codebook_path: str | None) -> None:
     """Label units in the terminal UI.
 
     \b
-    Keys: a label's key picks it in the focused dimension and moves on;
+    Keys: a label's key picks it in the focused dimension and moves on
+    (enter confirms a multi-label dimension); up/down move between dimensions;
     backspace undoes one step; left/right move between units; s skips;
-    ? explains the focused dimension; q quits. Every label is saved the
-    moment its key is pressed, and the next session resumes where you stopped.
+    ? explains the focused dimension; D lists the units annotators disagree
+    on (enter opens one in context); q quits. Every label is saved the moment
+    its key is pressed, and the next session resumes where you stopped.
     """
     if not annotator.strip():
         raise FramingError("--annotator must not be empty")
@@ -168,7 +178,7 @@ def export(fmt: str, output: Path | None, db_path: str, codebook_path: str | Non
     from framing.export import write_csv, write_jsonl
 
     cb = _codebook(codebook_path)
-    store = _store(db_path, create=False)
+    store = _store(db_path, readonly=True)
     writer = write_csv if fmt == "csv" else write_jsonl
     if output is None:
         writer(store, cb, sys.stdout)
@@ -197,8 +207,9 @@ def import_labels_cmd(file: Path, db_path: str, codebook_path: str | None) -> No
     from framing.export import import_labels
 
     cb = _codebook(codebook_path)
-    n = import_labels(file, cb, _store(db_path, create=False))
-    click.echo(f"Imported {n} labels from {file}")
+    n, same = import_labels(file, cb, _store(db_path, create=False))
+    note = f" ({same} already current, not repeated)" if same else ""
+    click.echo(f"Imported {n} labels from {file}{note}")
 
 
 from framing.cli_agreement import register as _register_agreement  # noqa: E402
@@ -219,7 +230,7 @@ def hints(unit_id: str, as_json: bool, db_path: str) -> None:
     """
     from framing.hints import format_hints
 
-    unit = _store(db_path, create=False).unit(unit_id)
+    unit = _store(db_path, readonly=True).unit(unit_id)
     if unit is None:
         raise FramingError(f"{db_path}: no unit {unit_id!r}")
     if as_json:

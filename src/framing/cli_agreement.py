@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from framing.cli_common import _codebook, _store, codebook_option, db_option
-from framing.models import FramingError
 
 if TYPE_CHECKING:
     from framing.breakdowns import DisagreementRow
@@ -143,7 +142,7 @@ def agreement(
     from framing.report import render
 
     cb = _codebook(codebook_path)
-    store = _store(db_path, create=False)
+    store = _store(db_path, readonly=True)
     report = agreement_report(
         store,
         cb,
@@ -159,10 +158,7 @@ def agreement(
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        write_atomic(output, text)
-    except OSError as err:
-        raise FramingError(f"{output}: cannot write ({err.strerror or err})") from err
+    write_atomic(output, text)
     click.echo(f"Wrote {out_fmt} agreement report to {output}", err=True)
 
 
@@ -223,7 +219,7 @@ def disagreements(
     from framing.breakdowns import rank_disagreements
 
     cb = _codebook(codebook_path)
-    store = _store(db_path, create=False)
+    store = _store(db_path, readonly=True)
     rows = rank_disagreements(store, cb, dimension, limit=limit or None)
     if as_json:
         payload: dict[str, Any] = {

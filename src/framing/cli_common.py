@@ -44,7 +44,8 @@ def _codebook(path: str | None) -> Codebook:
     return load_codebook(path)
 
 
-def _store(path: str, *, create: bool = True) -> Store:
+def _store(path: str, *, create: bool = True, readonly: bool = False) -> Store:
+    """Open the database; ``readonly`` for commands that only read (they write nothing)."""
     from framing.store import Store
 
-    return Store.open(path, create=create)
+    return Store.open(path, create=create, readonly=readonly)

@@ -142,12 +142,15 @@ def read_label_lines(
         raw = path.read_bytes()
     except OSError as err:
         raise FramingError(f"{path}: cannot read ({err.strerror})") from err
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise FramingError(f"{path}: not UTF-8 (byte at offset {err.start})") from err
     parsed: list[tuple[int, str, str, str, LabelValue]] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, raw_line in enumerate(raw.splitlines(), start=1):
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise FramingError(
+                f"{path}:{lineno}: not UTF-8 (byte 0x{raw_line[err.start]:02x} at column "
+                f"{err.start + 1})"
+            ) from err
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -179,7 +182,11 @@ def read_label_lines(
     return [(u, a, d, v) for _, u, a, d, v in parsed]
 
 
-def import_labels(path: Path, codebook: Codebook, store: Store) -> int:
-    """Validate every line, then append all labels in one transaction (all or nothing)."""
+def import_labels(path: Path, codebook: Codebook, store: Store) -> tuple[int, int]:
+    """Validate every line, then append all labels in one transaction (all or nothing).
+
+    Returns ``(appended, unchanged)``: a line equal to the current label is not appended.
+    """
     rows = read_label_lines(path, codebook, store)
-    return store.import_labels(rows)
+    appended = store.import_labels(rows)
+    return appended, len(rows) - appended

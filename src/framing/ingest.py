@@ -58,12 +58,12 @@ import json
 import logging
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from framing.models import DEFAULT_QUEUED_KINDS, Document, FramingError, UnitDraft
-from framing.segment import UNIT_KINDS, LineSource, iter_segments
+from framing.segment import SEGMENTER_VERSION, UNIT_KINDS, LineSource, iter_segments
 
 __all__ = [
     "MANIFEST_NAME",
@@ -478,17 +478,13 @@ def _plan(
     return plans
 
 
-_HAS_PERSPECTIVE = True  # Document carries the codebook perspective id
-
-
 def _document(plan: _Plan) -> Document:
-    meta = {k: v for k, v in plan.meta.items() if k != "perspective" or _HAS_PERSPECTIVE}
     return Document(
         doc_id=plan.doc_id,
         file=f"{plan.name}#L{plan.line}" if plan.line else plan.name,
         sha256=plan.sha256,
         n_chars=plan.n_chars,
-        **meta,
+        **plan.meta,
     )
 
 
@@ -548,6 +544,7 @@ def prepare_documents(
     on_progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
     hinter: Callable[[str, float], dict[str, Any]] | None = None,
+    settings: str = "",
 ) -> Iterator[tuple[Document, Iterator[UnitDraft]]]:
     """Check the inputs, then return an iterator of ``(Document, units)``.
 
@@ -566,7 +563,10 @@ def prepare_documents(
     skipped file or record.
     ``hinter(text, sentiment)``, if given, computes each unit's pre-annotation hints
     (see :mod:`framing.hints`); segmentation's own hints (``excluded``, ``segments``,
-    ``duplicate_of``) are kept alongside.
+    ``duplicate_of``) are kept alongside. ``settings`` names whatever else shapes the
+    units (e.g. the codebook's gazetteer); it goes into each document's
+    ``fingerprint``, with the segmenter version and the document's own settings, so
+    the store can skip re-segmenting an unchanged document.
     """
     default_kinds = tuple(queued_kinds) if queued_kinds is not None else DEFAULT_QUEUED_KINDS
     bad = [k for k in default_kinds if k not in UNIT_KINDS]
@@ -574,8 +574,27 @@ def prepare_documents(
         raise FramingError(
             f"queued_kinds: unknown kind(s) {', '.join(bad)} (kinds: {', '.join(UNIT_KINDS)})"
         )
-    plans = _plan(paths, encoding, warn or _log_warning)
-    return _produce(plans, encoding, default_kinds, on_progress, hinter)
+    try:
+        plans = _plan(paths, encoding, warn or _log_warning)
+    except OSError as err:
+        raise _unreadable(err) from err
+    return _produce(plans, encoding, default_kinds, on_progress, hinter, settings)
+
+
+def _unreadable(err: OSError) -> FramingError:
+    return FramingError(f"{err.filename or 'input'}: cannot read ({err.strerror or err})")
+
+
+def _fingerprint(plan: _Plan, kinds: tuple[str, ...], settings: str) -> str:
+    key = [
+        SEGMENTER_VERSION,
+        list(kinds),
+        list(plan.exclude_sections),
+        [list(r) for r in plan.exclude_ranges],
+        plan.meta.get("title", ""),
+        settings,
+    ]
+    return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def _produce(
@@ -584,6 +603,7 @@ def _produce(
     default_kinds: tuple[str, ...],
     on_progress: Callable[[int, int], None] | None,
     hinter: Callable[[str, float], dict[str, Any]] | None = None,
+    settings: str = "",
 ) -> Iterator[tuple[Document, Iterator[UnitDraft]]]:
     total = sum(p.n_chars for p in plans)
     base = 0
@@ -595,9 +615,11 @@ def _produce(
             if cursor is None:
                 cursors.clear()  # one .jsonl file at a time
                 cursor = cursors[plan.path] = _JsonlCursor(plan.path, plan.name, encoding)
+        kinds = plan.queued_kinds if plan.queued_kinds is not None else default_kinds
+        doc = replace(_document(plan), fingerprint=_fingerprint(plan, kinds, settings))
         yield (
-            _document(plan),
-            _units(plan, cursor, encoding, default_kinds, on_progress, hinter, base, total),
+            doc,
+            _units(plan, cursor, encoding, kinds, on_progress, hinter, base, total),
         )
         base += plan.n_chars
 
@@ -621,13 +643,26 @@ def _units(
             report(base + min(done, plan.n_chars), total)
 
     source: str | LineSource
-    if cursor is not None:
-        source = cursor.text(plan)
-    else:
-        source = _file_lines(plan.path, plan.name, encoding, plan.sha256)
+    try:
+        if cursor is not None:
+            source = cursor.text(plan)
+        else:
+            source = _file_lines(plan.path, plan.name, encoding, plan.sha256)
+        yield from _segments(plan, source, default_kinds, progress, hinter)
+    except OSError as err:  # e.g. the file vanished or lost its permissions mid-run
+        raise _unreadable(err) from err
+
+
+def _segments(
+    plan: _Plan,
+    source: str | LineSource,
+    default_kinds: tuple[str, ...],
+    progress: Callable[[int, int], None] | None,
+    hinter: Callable[[str, float], dict[str, Any]] | None,
+) -> Iterator[UnitDraft]:
     yield from iter_segments(
         source,
-        queued_kinds=plan.queued_kinds if plan.queued_kinds is not None else default_kinds,
+        queued_kinds=default_kinds,
         title=plan.meta.get("title") or None,
         exclude_sections=plan.exclude_sections,
         exclude_ranges=plan.exclude_ranges,

@@ -6,7 +6,7 @@ Nothing here touches SQL, spaCy or Textual: these are the contracts between
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 DimensionKind = Literal["single", "multi", "ordinal"]
@@ -112,6 +112,10 @@ class Document:
     sha256: str = ""
     n_chars: int = 0
     perspective: str = ""  # the codebook label id of ``source``, when a manifest gives it
+    #: Identifies the segmentation settings the units came from (segmenter version,
+    #: queued kinds, exclusions, hint gazetteer): same bytes + same fingerprint means
+    #: a re-ingest has nothing to do. Empty means "always compare".
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,6 @@ class IngestReport:
     documents_unchanged: int = 0
     documents_updated: int = 0
     units_added: int = 0
-    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------- hints

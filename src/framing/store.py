@@ -67,6 +67,7 @@ def m001_initial(db: Database) -> None:
             "source": str,
             "perspective": str,
             "sha256": str,
+            "fingerprint": str,
             "n_chars": int,
             "ingested_at": str,
         },
@@ -119,6 +120,7 @@ def m001_initial(db: Database) -> None:
     )
     db.execute("CREATE INDEX idx_labels_unit ON labels (unit_id, annotator, dimension, id)")
     db.execute("CREATE INDEX idx_skips_annotator_unit ON skips (annotator, unit_id)")
+    db.execute("CREATE INDEX idx_skips_unit ON skips (unit_id)")
     db.execute(
         """
         CREATE VIEW current_labels AS
@@ -248,34 +250,61 @@ class Store:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | Path = DEFAULT_DB, *, create: bool = True) -> Store:
-        """Open (and, with ``create``, create or migrate) the database at ``path``.
+    def open(
+        cls, path: str | Path = DEFAULT_DB, *, create: bool = True, readonly: bool = False
+    ) -> Store:
+        """Open the database at ``path``.
 
-        Raises :class:`FramingError` for a missing, locked, foreign or newer-schema file.
+        ``readonly`` opens it with SQLite's ``mode=ro`` and writes nothing, so reading
+        commands never wait on a writer and work on a read-only file. Otherwise the
+        schema is created (``create``) or migrated to this version. Raises
+        :class:`FramingError` for a missing, locked, foreign, older (read-only) or
+        newer-schema file.
         """
         p = Path(path)
         spath = str(p)
         if not p.exists():
-            if not create:
+            if not create or readonly:
                 raise FramingError(f"{spath}: no such database; run `framing ingest` first")
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as err:
                 raise FramingError(f"{spath}: cannot create folder ({err.strerror})") from err
         try:
-            conn = sqlite3.connect(spath, timeout=2.0)
-            db = Database(conn)
-            db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA busy_timeout = 2000")
-            store = cls(db, spath)
-            store._check_schema()
-            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-                db.enable_wal()
-            db.execute("PRAGMA synchronous = FULL")
-            migrations.apply(db)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if readonly:
+                store = cls._open_readonly(p)
+            else:
+                conn = sqlite3.connect(spath, timeout=2.0)
+                store = cls(Database(conn), spath)
+                store.db.execute("PRAGMA foreign_keys = ON")
+                store.db.execute("PRAGMA busy_timeout = 2000")
+                store._check_schema()
+                if str(store.db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                    store.db.enable_wal()
+                store.db.execute("PRAGMA synchronous = FULL")
+                migrations.apply(store.db)
         except sqlite3.Error as err:
             raise _friendly(spath, err) from err
+        return store
+
+    @classmethod
+    def _open_readonly(cls, p: Path) -> Store:
+        uri = p.resolve().as_uri()
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=2.0)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL database in a read-only folder cannot get its -shm file.
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        store = cls(Database(conn), str(p))
+        store.db.execute("PRAGMA busy_timeout = 2000")
+        store._check_schema()
+        pending = migrations.pending(store.db)
+        if pending:
+            raise FramingError(
+                f"{p}: database schema is older than this version of framing "
+                f"(migration {pending[0].name!r} not applied); run `framing ingest` to upgrade"
+            )
         return store
 
     def _check_schema(self) -> None:
@@ -286,8 +315,12 @@ class Store:
                 f"{self.path}: database schema is newer than this version of framing "
                 f"(unknown migration {unknown[0]!r}); upgrade framing to open it"
             )
-        if not applied and self.db.table_names() and "units" in self.db.table_names():
-            raise FramingError(f"{self.path}: has a units table but no framing schema record")
+        tables = [t for t in self.db.table_names() if not t.startswith("sqlite_")]
+        if not applied and tables:
+            raise FramingError(
+                f"{self.path}: not a framing database (it has tables {', '.join(tables[:3])} "
+                "but no framing schema record); choose another --db"
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -314,10 +347,24 @@ class Store:
         return report
 
     def _ingest_one(self, doc: Document, drafts: Iterable[UnitDraft], rep: IngestReport) -> None:
+        """Write one document.
+
+        * new: insert it, streaming its units (``drafts`` is consumed lazily);
+        * same bytes and same segmentation ``fingerprint``: nothing to do, and
+          ``drafts`` is never consumed, so nothing is re-segmented;
+        * same bytes, other settings: units are compared and updated in place;
+        * other bytes: replaced, unless it has labels or came from another file.
+        """
         old = self.db.execute(
-            "SELECT sha256 FROM documents WHERE doc_id = ?", [doc.doc_id]
+            "SELECT sha256, fingerprint, file FROM documents WHERE doc_id = ?", [doc.doc_id]
         ).fetchone()
+        replaced = False
         if old is not None and old[0] != doc.sha256:
+            if old[2] != doc.file:
+                raise FramingError(
+                    f"{doc.file}: document id {doc.doc_id!r} already holds {old[2]}, with "
+                    "other text; give one of them another id (a manifest doc_id)"
+                )
             n = self.db.execute(
                 "SELECT COUNT(*) FROM labels l JOIN units u ON u.unit_id = l.unit_id "
                 "WHERE u.doc_id = ?",
@@ -328,9 +375,13 @@ class Store:
                     f"{doc.file}: document {doc.doc_id!r} changed since it was ingested and "
                     f"already has {n} labels; give the new version another id"
                 )
+            self.db.execute(
+                "DELETE FROM skips WHERE unit_id IN (SELECT unit_id FROM units WHERE doc_id = ?)",
+                [doc.doc_id],
+            )
             self.db.execute("DELETE FROM units WHERE doc_id = ?", [doc.doc_id])
             self.db.execute("DELETE FROM documents WHERE doc_id = ?", [doc.doc_id])
-            old = None
+            old, replaced = None, True
         # A generator, so a new document's units stream into SQLite (bounded memory).
         rows = (
             (
@@ -347,33 +398,7 @@ class Store:
             )
             for d in drafts
         )
-        if old is None:
-            self.db.execute(
-                "INSERT INTO documents (doc_id, file, title, author, publisher, date, source,"
-                " perspective, sha256, n_chars, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    doc.doc_id,
-                    doc.file,
-                    doc.title,
-                    doc.author,
-                    doc.publisher,
-                    doc.date,
-                    doc.source,
-                    doc.perspective,
-                    doc.sha256,
-                    doc.n_chars,
-                    _now(),
-                ],
-            )
-            cur = self.db.conn.executemany(
-                f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows
-            )
-            rep.documents_added += 1
-            rep.units_added += max(cur.rowcount, 0)
-            return
-        new_rows = list(rows)
-        # Same text: update metadata and units only where something differs.
-        meta = (
+        meta = [
             doc.file,
             doc.title,
             doc.author,
@@ -381,28 +406,62 @@ class Store:
             doc.date,
             doc.source,
             doc.perspective,
-        )
-        cur = self.db.execute(
-            "SELECT file, title, author, publisher, date, source, perspective"
-            " FROM documents WHERE doc_id = ?",
+            doc.sha256,
+            doc.fingerprint,
+            doc.n_chars,
+        ]
+        if old is None:
+            self.db.execute(
+                "INSERT INTO documents (file, title, author, publisher, date, source,"
+                " perspective, sha256, fingerprint, n_chars, ingested_at, doc_id)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [*meta, _now(), doc.doc_id],
+            )
+            cur = self.db.conn.executemany(
+                f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows
+            )
+            if replaced:
+                rep.documents_updated += 1
+            else:
+                rep.documents_added += 1
+            rep.units_added += max(cur.rowcount, 0)
+            return
+        have_meta = self.db.execute(
+            "SELECT file, title, author, publisher, date, source, perspective, sha256,"
+            " fingerprint, n_chars FROM documents WHERE doc_id = ?",
             [doc.doc_id],
         ).fetchone()
-        changed = tuple(cur) != meta
+        changed = list(have_meta) != meta
         if changed:
             self.db.execute(
                 "UPDATE documents SET file=?, title=?, author=?, publisher=?, date=?, source=?,"
-                " perspective=? WHERE doc_id = ?",
+                " perspective=?, sha256=?, fingerprint=?, n_chars=? WHERE doc_id = ?",
                 [*meta, doc.doc_id],
             )
+        if old[1] != doc.fingerprint or not doc.fingerprint:
+            changed = self._resegment(doc.doc_id, rows, rep) or changed
+        if changed:
+            rep.documents_updated += 1
+        else:
+            rep.documents_unchanged += 1
+
+    def _resegment(self, doc_id: str, rows: Iterable[tuple[Any, ...]], rep: IngestReport) -> bool:
+        """Bring a document's units in line with a new segmentation of the same text.
+
+        Units are updated in place (same span = same id); a unit that is no longer
+        produced is deleted, or, if anyone labelled it, kept as ``retired`` and
+        taken out of the queue. Returns whether anything changed.
+        """
         existing = {
             row[0]: tuple(row)
             for row in self.db.execute(
-                f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ?", [doc.doc_id]
+                f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ?", [doc_id]
             )
         }
-        new_ids = set()
-        for row in new_rows:
-            new_ids.add(row[0])
+        changed = False
+        seen: set[str] = set()
+        for row in rows:
+            seen.add(row[0])
             have = existing.get(row[0])
             if have == row:
                 continue
@@ -418,21 +477,18 @@ class Store:
                     " WHERE unit_id = ?",
                     [row[2], row[5], row[6], row[7], row[8], row[9], row[0]],
                 )
-        for unit_id in set(existing) - new_ids:
+        for unit_id in set(existing) - seen:
             changed = True
-            labelled = self.db.execute(
+            if self.db.execute(
                 "SELECT 1 FROM labels WHERE unit_id = ? LIMIT 1", [unit_id]
-            ).fetchone()
-            if labelled:  # keep labelled history, but take it out of the queue
+            ).fetchone():
                 self.db.execute(
                     "UPDATE units SET queued = 0, kind = 'retired' WHERE unit_id = ?", [unit_id]
                 )
             else:
+                self.db.execute("DELETE FROM skips WHERE unit_id = ?", [unit_id])
                 self.db.execute("DELETE FROM units WHERE unit_id = ?", [unit_id])
-        if changed:
-            rep.documents_updated += 1
-        else:
-            rep.documents_unchanged += 1
+        return changed
 
     def documents(self) -> list[Document]:
         rows = self.db.execute(
@@ -454,12 +510,6 @@ class Store:
             )
             for r in rows
         ]
-
-    def document(self, doc_id: str) -> Document | None:
-        for doc in self.documents():
-            if doc.doc_id == doc_id:
-                return doc
-        return None
 
     # -------------------------------------------------------------------- units
     def unit(self, unit_id: str) -> Unit | None:
@@ -584,17 +634,39 @@ class Store:
     def import_labels(
         self, rows: Sequence[tuple[str, str, str, LabelValue]], *, origin: str = "import"
     ) -> int:
-        """Append many ``(unit_id, annotator, dimension, value)`` rows in one transaction."""
+        """Append many ``(unit_id, annotator, dimension, value)`` rows in one transaction.
+
+        A row equal to the current label is not appended again, so importing the
+        same file twice adds no history. Returns the number of rows appended.
+        """
         now = _now()
         with self._write():
-            for name in sorted({r[1] for r in rows}):
+            names = sorted({r[1] for r in rows})
+            current: dict[tuple[str, str, str], str | None] = {}
+            for chunk in _chunks(names):
+                marks = ",".join("?" * len(chunk))
+                for unit_id, annotator, dim, value in self.db.execute(
+                    "SELECT unit_id, annotator, dimension, value FROM labels WHERE id IN ("
+                    f" SELECT MAX(id) FROM labels WHERE annotator IN ({marks})"
+                    " GROUP BY unit_id, annotator, dimension)",
+                    chunk,
+                ):
+                    current[(unit_id, annotator, dim)] = value
+            fresh = []
+            for u, a, d, v in rows:
+                text = encode_value(v)
+                if (u, a, d) in current and current[(u, a, d)] == text:
+                    continue
+                current[(u, a, d)] = text
+                fresh.append((u, a, d, text, origin, now))
+            for name in names:
                 self._ensure_annotator(name)
             self.db.conn.executemany(
                 "INSERT INTO labels (unit_id, annotator, dimension, value, origin, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                [(u, a, d, encode_value(v), origin, now) for u, a, d, v in rows],
+                fresh,
             )
-        return len(rows)
+        return len(fresh)
 
     def current_labels(self, unit_id: str, annotator: str) -> dict[str, LabelValue]:
         """This annotator's current label per dimension for one unit (absent if none)."""
@@ -755,10 +827,6 @@ class Store:
             f"  AND dimension IN ({marks}) GROUP BY unit_id, dimension)"
             " AND value IS NOT NULL GROUP BY unit_id HAVING COUNT(*) = ?"
         )
-
-    def is_done(self, unit_id: str, annotator: str, dimension_ids: Sequence[str]) -> bool:
-        cur = self.current_labels(unit_id, annotator)
-        return all(d in cur for d in dimension_ids)
 
     def first_unfinished(self, annotator: str, dimension_ids: Sequence[str]) -> Unit | None:
         """The first queued unit this annotator has neither finished nor skipped."""

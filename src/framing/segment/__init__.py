@@ -53,8 +53,13 @@ from framing.segment.nlp import get_nlp, sentiment
 from framing.segment.sentences import is_lone_citation, sentence_starts, split_sentences
 from framing.segment.stream import iter_segments, segment_text
 
+#: Bump whenever segmentation or hints change what units a text yields: documents
+#: ingested with another version are re-segmented (in place) on the next ingest.
+SEGMENTER_VERSION = "2026.11-1"
+
 __all__ = [
     "JOIN_SEPARATOR",
+    "SEGMENTER_VERSION",
     "UNIT_KINDS",
     "SPLIT_KINDS",
     "LineSource",
