@@ -374,6 +374,42 @@ def test_rank_disagreements_one_dimension(disagreement_store) -> None:
     ]
 
 
+def test_rank_disagreements_leaves_out_off_scale_labels_as_agreement_does(
+    tmp_path: Path,
+) -> None:
+    """An imported label from another codebook ("Sports") is off the scale: excluded
+    by ``framing agreement``, so neither ranked nor shown by the disagreement list."""
+    store, u = make_store(tmp_path / "off.db", [("a", "", 4)])
+    store.import_labels(
+        [
+            (u[0], "alice", "frame", X),  # alone on the scale: not comparable
+            (u[0], "bob", "frame", "Sports"),
+            (u[1], "alice", "frame", X),  # x/x agree; carol's Sports does not count
+            (u[1], "bob", "frame", X),
+            (u[1], "carol", "frame", "Sports"),
+            (u[2], "alice", "frame", X),  # x/y disagree
+            (u[2], "bob", "frame", Y),
+            (u[2], "carol", "frame", "Sports"),
+            (u[3], "alice", "topics", ["a"]),  # {a} against {a, sports}: off the scale
+            (u[3], "bob", "topics", ["a", "sports"]),
+        ]
+    )
+    d = agreement_report(store, codebook(), n_boot=0)["dimensions"]
+    assert d["frame"]["excluded"]["off_scale_values"] == {"Sports": 3}
+    assert d["topics"]["excluded"]["off_scale_values"] == {"a+sports": 1}
+    assert d["frame"]["units"] == 2 and d["topics"]["units"] == 0
+    rows = rank_disagreements(store, codebook())
+    assert [r.unit_id for r in rows] == [u[2]]
+    assert rows[0].n_annotators == 2
+    assert rows[0].labels == {"alice": {"frame": "x"}, "bob": {"frame": "y"}}
+    assert rows[0].disagreement == pytest.approx(1.0)
+    everything = rank_disagreements(store, codebook(), include_agreed=True)
+    assert [r.unit_id for r in everything] == [u[2], u[1]]
+    assert everything[1].labels == {"alice": {"frame": "x"}, "bob": {"frame": "x"}}
+    assert everything[1].by_dimension == {"frame": 0.0}
+    assert rank_disagreements(store, codebook(), "topics", include_agreed=True) == []
+
+
 def test_rank_disagreements_all_dimensions(disagreement_store) -> None:
     store, u = disagreement_store
     rows = rank_disagreements(store, codebook())

@@ -17,7 +17,7 @@ from framing.codebook import (
     parse_codebook,
     render_codebook,
 )
-from framing.models import DEFAULT_QUEUED_KINDS, Codebook, FramingError
+from framing.models import DEFAULT_QUEUED_KINDS, UNIT_KINDS, Codebook, FramingError
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -520,6 +520,17 @@ def test_error_empty_required_text(tmp_path: Path) -> None:
 def test_error_wrong_types(tmp_path: Path, text: str, expected: str) -> None:
     message = _error(tmp_path, text)
     assert expected in message
+
+
+def test_error_unknown_queued_kind(tmp_path: Path) -> None:
+    # A typo would otherwise load fine and only fail later, at ingest, without a line.
+    text = 'name = "tiny"\nqueued_kinds = ["bodyy", "title"]\n' + GOOD.split("\n", 1)[1]
+    message = _error(tmp_path, text)
+    assert ': line 2: top level: "queued_kinds" has unknown kind(s) "bodyy"' in message
+    assert "(kinds: title, heading, body," in message and 'title"' not in message
+    # Every kind a unit can have is accepted.
+    ok = _write(tmp_path, f"queued_kinds = {list(UNIT_KINDS)!r}\n" + GOOD, "ok.toml")
+    assert load_codebook(ok).queued_kinds == UNIT_KINDS
 
 
 def test_error_top_level_table_after_labels(tmp_path: Path) -> None:

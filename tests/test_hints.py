@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from framing.codebook import load_codebook
+from framing.codebook import load_codebook, parse_codebook
 from framing.hints import (
     Hinter,
     _builtin_inflections,
@@ -247,8 +247,68 @@ def test_plain_assertion_is_certain(small: Hinter) -> None:
     assert h["cues"] == []
     assert h["suggested_certainty"] == {
         "label": "certain",
-        "reasons": ["plain assertion, no hedge or attribution"],
+        "reasons": ["plain assertion: no hedge, booster or attribution"],
     }
+
+
+def test_anonymous_source_alone_is_no_attribution_and_the_reasons_agree(small: Hinter) -> None:
+    text = "Experts gathered in Kabul on Monday."
+    h = small.hints(text, 0.0)
+    assert cues_of(h, "anonymous_source") == ["Experts"] and len(h["cues"]) == 1
+    assert h["suggested_certainty"] == {
+        "label": "certain",
+        "reasons": [
+            "plain assertion: no hedge, booster or attribution",
+            "mentions an anonymous source 'Experts', but no reporting verb attributes "
+            "the claim to it",
+        ],
+    }
+    assert not any(r.startswith("also:") for r in h["suggested_certainty"]["reasons"])
+    assert suggest_certainty(h, text) == h["suggested_certainty"]
+    # With a reporting verb the source is an attribution and decides.
+    said = small.hints("Experts said the TTP regrouped.", 0.0)
+    assert label(said) == "uncommitted"
+    assert said["suggested_certainty"]["reasons"] == [
+        "attributed to a source: 'said'",
+        "also: anonymous source 'Experts'",
+    ]
+
+
+CUSTOM_CERTAINTY = """\
+[[dimensions]]
+id = "certainty"
+question = "How sure?"
+kind = "ordinal"
+labels = [
+  {{ id = "{first}", name = "Sure", key = "1", definition = "sure" }},
+  {{ id = "probable", name = "Probable", key = "2", definition = "probable" }},
+  {{ id = "possible", name = "Possible", key = "3", definition = "possible" }},
+  {{ id = "uncommitted", name = "Not theirs", key = "4", definition = "reported" }},
+]
+"""
+
+
+def test_suggestion_only_with_the_codebook_certainty_labels() -> None:
+    text = "Experts said the TTP regrouped."
+    default = Hinter.from_codebook(load_codebook())
+    assert default.suggest and label(default.hints(text)) == "uncommitted"
+    # the certainty dimension lacks "certain": no suggestion at all
+    renamed = parse_codebook(CUSTOM_CERTAINTY.format(first="high"), "<custom>")
+    hinter = Hinter.from_codebook(renamed)
+    assert not hinter.suggest
+    h = hinter.hints(text)
+    assert h["suggested_certainty"] is None
+    assert cues_of(h, "attribution") == ["said"]  # the cues are still there
+    assert "suggested certainty: none" in format_hints(h, text)
+    # every id present (the names may differ): suggestions as usual
+    same_ids = parse_codebook(CUSTOM_CERTAINTY.format(first="certain"), "<custom>")
+    assert label(Hinter.from_codebook(same_ids).hints(text)) == "uncommitted"
+    # no certainty dimension at all
+    other = parse_codebook(
+        CUSTOM_CERTAINTY.format(first="certain").replace('id = "certainty"', 'id = "sure"'),
+        "<custom>",
+    )
+    assert Hinter.from_codebook(other).hints(text)["suggested_certainty"] is None
 
 
 def test_booster_beats_attribution(small: Hinter) -> None:

@@ -12,12 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from framing.agreement import cohen_kappa
-from framing.agreement._data import encode
-from framing.analysis import label_matrices
+from framing.agreement import cohen_kappa, encode, label_cell
+from framing.analysis import coded_matrices, object_lookup
 from framing.breakdowns import (
     _coded,
-    _unit_disagreement,
     bias,
     binarise,
     drift,
@@ -26,7 +24,7 @@ from framing.breakdowns import (
     rank_disagreements,
     value_text,
 )
-from framing.models import Document, LabelValue, UnitDraft
+from framing.models import Codebook, Dimension, Document, LabelValue, UnitDraft
 from framing.store import Store
 from tests.agreement_data import codebook
 
@@ -163,7 +161,7 @@ def test_current_label_columns_few_labelled_units_and_empty(tmp_path: Path) -> N
 
 
 def _reference_matrices(store: Store) -> dict[str, tuple[list[str], list[str], list[list[Any]]]]:
-    """label_matrices as it was: one pass over all_current_labels, dicts and lists."""
+    """coded_matrices' labels, the slow way: one pass over all_current_labels, dicts and lists."""
     cb = codebook()
     cells: dict[str, dict[tuple[str, str], Any]] = {d: {} for d in cb.dimension_ids}
     units: dict[str, dict[str, None]] = {d: {} for d in cb.dimension_ids}
@@ -187,12 +185,24 @@ def _reference_matrices(store: Store) -> dict[str, tuple[list[str], list[str], l
     return out
 
 
-def test_label_matrices_match_the_reference(store: Store) -> None:
-    got = label_matrices(store, codebook())
+def _decoded_matrices(
+    store: Store, cb: Codebook
+) -> dict[str, tuple[list[str], list[str], list[list[Any]]]]:
+    """coded_matrices decoded to label cells: ``None`` where missing."""
+    out = {}
+    for dim_id, m in coded_matrices(store, cb).items():
+        cells = object_lookup(label_cell(m.dimension.kind, v) for v in m.values)
+        data: list[list[Any]] = cells[m.codes].tolist() if m.codes.size else []
+        out[dim_id] = (m.annotators, m.unit_ids, data)
+    return out
+
+
+def test_coded_matrices_match_the_reference(store: Store) -> None:
+    got = _decoded_matrices(store, codebook())
     want = _reference_matrices(store)
     assert list(got) == list(want)
     for dim_id, m in got.items():
-        assert (m.annotators, m.unit_ids, m.data) == want[dim_id]
+        assert m == want[dim_id]
 
 
 def test_load_dimensions_cleans_like_the_reference(store: Store) -> None:
@@ -284,14 +294,33 @@ def test_coded_is_encode(store: Store) -> None:
     assert _coded(odd, ["x", "y"]) is odd
 
 
+def _unit_disagreement(values: list[Any]) -> float:
+    """1 − the share of rating pairs with equal labels (a multi label as its sorted ids)."""
+    m = len(values)
+    counts = Counter(tuple(sorted(v)) if isinstance(v, list) else v for v in values)
+    agree = sum(c * (c - 1) for c in counts.values())
+    return 1.0 - agree / (m * (m - 1))
+
+
+def _on_scale(dim: Dimension, value: LabelValue) -> bool:
+    if value is None:
+        return False
+    if dim.kind == "multi":
+        return all(x in dim.label_ids for x in ([value] if isinstance(value, str) else value))
+    return isinstance(value, str) and value in dim.label_ids
+
+
 def _reference_ranking(
     store: Store, dims: list[str], include_agreed: bool
 ) -> list[tuple[float, int, str, dict[str, float], dict[str, dict[str, Any]]]]:
-    """rank_disagreements as it was: per-unit dicts from all_current_labels."""
+    """rank_disagreements the slow way: per-unit dicts from all_current_labels,
+    without the labels that are off the codebook's scale."""
+    cb = codebook()
     per_unit: dict[str, dict[str, dict[str, Any]]] = {}
     order: dict[str, int] = {}
     for unit_id, annotator, dim_id, value in store.all_current_labels():
-        if dim_id not in dims or value is None:
+        dim = cb.dimension(dim_id)
+        if dim_id not in dims or dim is None or not _on_scale(dim, value):
             continue
         order.setdefault(unit_id, len(order))
         per_unit.setdefault(unit_id, {}).setdefault(annotator, {})[dim_id] = value

@@ -13,16 +13,6 @@ from framing.store import LabelColumns, Store
 
 
 @dataclass(frozen=True)
-class LabelMatrix:
-    """Current labels of one dimension as coders × units (None where missing)."""
-
-    dimension: Dimension
-    annotators: list[str]
-    unit_ids: list[str]
-    data: list[list[Any]]
-
-
-@dataclass(frozen=True)
 class CodedMatrix:
     """Current labels of one dimension as coders × units of integer codes.
 
@@ -40,15 +30,6 @@ class CodedMatrix:
     time_codes: np.ndarray
     values: list[LabelValue]
     times: list[str]
-
-
-def matrix_cell(dim: Dimension, value: LabelValue) -> Any:
-    """A stored label value as a matrix cell: a frozenset for a multi dimension."""
-    if value is None:
-        return None
-    if dim.kind == "multi":
-        return frozenset(value if isinstance(value, list) else [value])
-    return value
 
 
 def object_lookup(items: Iterable[Any]) -> np.ndarray:
@@ -102,14 +83,4 @@ def coded_matrices(
             cols.values,
             cols.times,
         )
-    return out
-
-
-def label_matrices(store: Store, codebook: Codebook) -> dict[str, LabelMatrix]:
-    """One coders × units matrix per codebook dimension, over units with any label."""
-    out: dict[str, LabelMatrix] = {}
-    for dim_id, m in coded_matrices(store, codebook).items():
-        cells = object_lookup(matrix_cell(m.dimension, v) for v in m.values)
-        data: list[list[Any]] = cells[m.codes].tolist() if m.codes.size else []
-        out[dim_id] = LabelMatrix(m.dimension, m.annotators, m.unit_ids, data)
     return out

@@ -51,16 +51,20 @@ from typing import Any
 import numpy as np
 
 from framing.agreement import (
+    LEVEL_FOR_KIND,
+    MISSING,
+    Coded,
     bootstrap_alpha,
     cohen_kappa,
     cohen_kappa_from_table,
     krippendorff_alpha,
+    label_cell,
     mean_pairwise_cohen_kappa,
     percent_agreement,
+    sorted_domain,
     summarize,
 )
-from framing.agreement._data import MISSING, Coded, _sorted_domain
-from framing.analysis import coded_matrices, matrix_cell, object_lookup
+from framing.analysis import coded_matrices, object_lookup
 from framing.models import Codebook, Dimension, FramingError, LabelValue
 from framing.store import Store
 
@@ -69,7 +73,6 @@ BREAKDOWNS: tuple[str, ...] = ("label", "source", "document", "annotator", "time
 BOOTSTRAP_METHOD = "units"
 CONFIDENCE = 0.95
 UNKNOWN_SOURCE = "(unknown)"
-LEVEL_OF_KIND = {"single": "nominal", "ordinal": "ordinal", "multi": "masi"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -117,7 +120,7 @@ class DimensionData:
 
     @property
     def level(self) -> str:
-        return LEVEL_OF_KIND[self.dimension.kind]
+        return LEVEL_FOR_KIND[self.dimension.kind]
 
     @property
     def scale(self) -> list[str]:
@@ -142,12 +145,14 @@ class DimensionData:
         return np.flatnonzero(self.ratings_per_unit >= 2)
 
 
-def _on_scale(dim: Dimension, value: Any, scale: set[str]) -> bool:
+def _on_scale(dim: Dimension, cells: Sequence[Any]) -> list[bool]:
+    """For each cell (a :func:`~framing.agreement.label_cell` of ``dim``): is it a
+    label on the codebook's scale?  ``None`` is not; for a multi dimension a set is
+    when every id in it is; a set-valued label in a single/ordinal dimension is not."""
+    scale = set(dim.label_ids)
     if dim.kind == "multi":
-        return all(x in scale for x in value)
-    if isinstance(value, list):  # a set-valued label in a single/ordinal dimension
-        return False
-    return value in scale
+        return [c is not None and all(x in scale for x in c) for c in cells]
+    return [c is not None and not isinstance(c, list) and c in scale for c in cells]
 
 
 def load_dimensions(
@@ -164,10 +169,9 @@ def load_dimensions(
     out: dict[str, DimensionData] = {}
     for dim_id, m in coded_matrices(store, codebook, wanted).items():
         dim = m.dimension
-        scale = set(dim.label_ids)
         # each distinct value is checked (and turned into a cell) once
-        cells = [matrix_cell(dim, v) for v in m.values]
-        on = np.array([c is not None and _on_scale(dim, c, scale) for c in cells] + [True])
+        cells = [label_cell(dim.kind, v) for v in m.values]
+        on = np.array([*_on_scale(dim, cells), True])
         used = np.bincount(m.codes.ravel() + 1, minlength=len(cells) + 1)[1:]
         off: Counter[str] = Counter()
         for k in np.flatnonzero(used * ~on[:-1]).tolist():
@@ -228,7 +232,7 @@ def alpha_ci(
 
 
 def _coded(data: np.ndarray, values: Sequence[Any] | None) -> np.ndarray | Coded:
-    """``data`` as the :class:`~framing.agreement._data.Coded` that ``encode(data, values)``
+    """``data`` as the :class:`~framing.agreement.Coded` that ``encode(data, values)``
     would make, in one pass, when that is exact: an object array of label ids (or
     ``None``) from a ``values`` scale of distinct strings.  Anything else is returned
     unchanged for the coefficient to encode (and to reject, if it must)."""
@@ -409,7 +413,7 @@ def _ranked_codes(data: np.ndarray) -> np.ndarray | None:
         pass
     elif not all(isinstance(v, frozenset) and all(isinstance(x, str) for x in v) for v in distinct):
         return None
-    rank = {v: r for r, v in enumerate(_sorted_domain(list(distinct)))}
+    rank = {v: r for r, v in enumerate(sorted_domain(list(distinct)))}
     lut = np.asarray([rank[v] for v in distinct] + [MISSING], dtype=np.int64)
     return lut[codes]
 
@@ -760,13 +764,6 @@ class DisagreementRow:
         }
 
 
-def _unit_disagreement(values: Sequence[Any]) -> float:
-    m = len(values)
-    counts = Counter(tuple(sorted(v)) if isinstance(v, list) else v for v in values)
-    agree = sum(c * (c - 1) for c in counts.values())
-    return 1.0 - agree / (m * (m - 1))
-
-
 def rank_disagreements(
     store: Store,
     codebook: Codebook,
@@ -781,12 +778,15 @@ def rank_disagreements(
     then document and position.  Only units with at least two ratings in a
     ranked dimension are listed, and (unless ``include_agreed``) only those
     with some disagreement.  ``dimension`` limits the ranking (and the labels
-    shown) to one dimension.  Labels are shown as stored, including labels
-    no longer in the codebook.  ``limit`` keeps the first rows.
+    shown) to one dimension.  A label that is not in the codebook's dimension
+    (off the scale) is left out, as :func:`load_dimensions` leaves it out of
+    ``framing agreement``: it is neither ranked nor shown, and an annotator
+    with only such labels does not count.  ``limit`` keeps the first rows.
 
-    Vectorised: every unit's per-dimension disagreement (the formula of
-    :func:`_unit_disagreement`) comes from label counts per (unit, dimension,
-    value); only the rows kept are built in Python.
+    A unit's disagreement in one dimension, with ``m`` ratings of which ``n_v``
+    have value ``v``, is ``1 − Σ n_v (n_v − 1) / (m (m − 1))``.  Vectorised: it
+    comes from label counts per (unit, dimension, value); only the rows kept are
+    built in Python.
     """
     if dimension is not None and codebook.dimension(dimension) is None:
         raise FramingError(
@@ -797,7 +797,13 @@ def rank_disagreements(
     # dimension codes -> position in ``dims`` (-1: not ranked)
     dim_pos = np.array([dims.index(d) if d in dims else -1 for d in cols.dimensions] + [-1])
     pos = dim_pos[cols.dimension]
-    rows = np.flatnonzero(pos >= 0)  # sorted by (unit, annotator, dimension)
+    # on_scale[p, v]: is value v a label of dimension dims[p]? (last row: not ranked)
+    on_scale = np.zeros((len(dims) + 1, len(cols.values)), dtype=bool)
+    for p, d in enumerate(dims):
+        dim = codebook.dimension(d)
+        assert dim is not None
+        on_scale[p] = _on_scale(dim, [label_cell(dim.kind, v) for v in cols.values])
+    rows = np.flatnonzero(on_scale[pos, cols.value])  # sorted by (unit, annotator, dimension)
     unit, ann, pos = cols.unit[rows], cols.annotator[rows], pos[rows]
     # equal labels: exact equality, a multi label as its sorted tuple of ids
     canon: dict[Any, int] = {}

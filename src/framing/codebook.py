@@ -48,6 +48,7 @@ from typing import Any, cast
 from framing.models import (
     DEFAULT_QUEUED_KINDS,
     DIMENSION_KINDS,
+    UNIT_KINDS,
     Actor,
     Codebook,
     Dimension,
@@ -443,6 +444,14 @@ class _Validator:
             raise self.fail("top level", '"queued_kinds" is empty (nothing would be queued)', line)
         if any(not k for k in kinds):
             raise self.fail("top level", '"queued_kinds" contains an empty string', line)
+        unknown = [k for k in dict.fromkeys(kinds) if k not in UNIT_KINDS]
+        if unknown:
+            raise self.fail(
+                "top level",
+                f'"queued_kinds" has unknown kind(s) {", ".join(_q(k) for k in unknown)}'
+                f" (kinds: {', '.join(UNIT_KINDS)})",
+                line,
+            )
         return tuple(dict.fromkeys(kinds))
 
     def dimension(self, i: int, table: dict[str, Any]) -> Dimension:

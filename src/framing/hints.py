@@ -82,12 +82,20 @@ Suggested certainty (first rule that applies)
 2. a *possible*-strength hedge → **possible**;
 3. a *probable*-strength hedge or a ``negated_booster`` → **probable**;
 4. a ``booster`` → **certain**;
-5. no cue at all → **certain** ("plain assertion, no hedge or attribution").
+5. none of these → **certain** ("plain assertion: no hedge, booster or attribution").
+   An ``anonymous_source`` alone ("Experts gathered in Kabul") is no such cue: without
+   a reporting verb nothing attributes the claim to the source, and the reasons say
+   exactly that.
 
 Hedges beat boosters (the weakest commitment wins); a booster beats attribution.
 The reasons name the deciding cues first, then other cues that were present. A text
 without a word of two letters or more (page furniture such as "Q 169 ♥ 315") gets
 ``None``. It is only a suggestion, never a label.
+
+The suggestion is a label id of the default codebook's ``certainty`` dimension
+(:data:`SUGGESTED_CERTAINTY_LABELS`). A :class:`Hinter` built with
+:meth:`Hinter.from_codebook` for a codebook without a ``certainty`` dimension holding
+all four ids suggests nothing (``None``).
 
 Performance: one scan of the lower-cased text with a single trie-shaped regex (cues,
 reporting-verb forms and actor aliases together), a quotation-mark scan only when the
@@ -107,7 +115,9 @@ from typing import Any, NamedTuple
 from framing.models import Actor, Codebook, tone_label
 
 __all__ = [
+    "CERTAINTY_DIMENSION",
     "REPORTING_LEMMAS",
+    "SUGGESTED_CERTAINTY_LABELS",
     "Hinter",
     "compute_hints",
     "format_hints",
@@ -414,10 +424,15 @@ _QUOTE_MARK = re.compile('["\u201c\u201d]')
 
 
 class Hinter:
-    """Computes hints for many texts; build once (per gazetteer), call :meth:`hints`."""
+    """Computes hints for many texts; build once (per gazetteer), call :meth:`hints`.
 
-    def __init__(self, actors: Sequence[Actor] = ()) -> None:
+    ``suggest=False`` leaves out the certainty suggestion (``None``);
+    :meth:`from_codebook` sets it from the codebook's ``certainty`` dimension.
+    """
+
+    def __init__(self, actors: Sequence[Actor] = (), *, suggest: bool = True) -> None:
         self.actors: tuple[Actor, ...] = tuple(actors)
+        self.suggest = suggest
         table: dict[str, list[_Entry]] = {k: [v] for k, v in _cue_entries().items()}
         for actor in self.actors:
             for alias in actor.aliases:
@@ -434,7 +449,11 @@ class Hinter:
 
     @classmethod
     def from_codebook(cls, codebook: Codebook) -> Hinter:
-        return cls(codebook.actors)
+        """A hinter with the codebook's actors; it suggests a certainty only when the
+        codebook's :data:`CERTAINTY_DIMENSION` has every label the suggestion can name."""
+        dim = codebook.dimension(CERTAINTY_DIMENSION)
+        suggest = dim is not None and set(SUGGESTED_CERTAINTY_LABELS) <= set(dim.label_ids)
+        return cls(codebook.actors, suggest=suggest)
 
     # ------------------------------------------------------------------ main
 
@@ -504,7 +523,7 @@ class Hinter:
             ],
             "actors": actors,
             "tone": {"compound": float(sentiment), "label": tone_label(sentiment)},
-            "suggested_certainty": _suggest(text, cues),
+            "suggested_certainty": _suggest(text, cues) if self.suggest else None,
         }
 
 
@@ -572,6 +591,11 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------
 
 _ATTRIBUTIVE = ("attribution", "evidential", "quote")
+#: The dimension whose label ids the suggestion names.
+CERTAINTY_DIMENSION = "certainty"
+#: Every label id a suggestion can name (strongest commitment first).
+SUGGESTED_CERTAINTY_LABELS: tuple[str, ...] = ("certain", "probable", "possible", "uncommitted")
+_PLAIN = "plain assertion: no hedge, booster or attribution"
 
 
 def _reason(text: str, cue: tuple[int, int, str, str]) -> str:
@@ -597,7 +621,7 @@ def _suggest(text: str, cues: list[tuple[int, int, str, str]]) -> dict[str, Any]
     if not _HAS_WORD.search(text):
         return None
     if not cues:
-        return {"label": "certain", "reasons": ["plain assertion, no hedge or attribution"]}
+        return {"label": "certain", "reasons": [_PLAIN]}
     attributive = [c for c in cues if c[2] in _ATTRIBUTIVE]
     boosters = [c for c in cues if c[2] == "booster"]
     possible = [c for c in cues if c[2] == "hedge" and c[3] == _POSSIBLE]
@@ -612,11 +636,17 @@ def _suggest(text: str, cues: list[tuple[int, int, str, str]]) -> dict[str, Any]
         label, deciding = "probable", probable
     elif boosters:
         label, deciding = "certain", boosters
-    else:
-        label, deciding = "certain", []
+    else:  # only anonymous sources, which nothing attributes the claim to
+        return {
+            "label": "certain",
+            "reasons": [_PLAIN]
+            + [
+                f"mentions an anonymous source '{' '.join(text[s:e].split())}', "
+                "but no reporting verb attributes the claim to it"
+                for s, e, _, _ in cues
+            ],
+        }
     reasons = [_reason(text, c) for c in deciding]
-    if not deciding:
-        reasons.append("plain assertion: no hedge, booster or attribution")
     others = [c for c in cues if c not in deciding]
     reasons.extend("also: " + _reason(text, c) for c in others)
     return {"label": label, "reasons": reasons}

@@ -9,8 +9,15 @@ Reproduces the published worked examples: Krippendorff (2011) nominal
 0.743 (= 113/152), ordinal 0.8154, interval 0.8491, ratio 0.7974; Fleiss'
 kappa on Wikipedia's table 0.2099; Cohen's kappa of [[20, 5], [10, 15]] 0.4;
 and Gwet's irrCAC examples (AC1 0.77544, Brennan–Prediger 0.77273, …).
+
+:func:`encode` turns such data into the integer form every coefficient works
+on (:class:`Coded`, :data:`MISSING` for a missing value, categories in
+:func:`sorted_domain` order); the coefficients also accept a :class:`Coded`.
+:data:`LEVEL_FOR_KIND` and :func:`label_cell` map a codebook dimension's kind
+to its α level and a stored label to a cell.
 """
 
+from framing.agreement._data import MISSING, Coded, encode, sorted_domain
 from framing.agreement.alpha import (
     LEVELS,
     coincidence_matrix,
@@ -31,25 +38,31 @@ from framing.agreement.kappa import (
     percent_agreement,
     scott_pi,
 )
-from framing.agreement.summary import summarize
+from framing.agreement.summary import LEVEL_FOR_KIND, label_cell, summarize
 
 __all__ = [
     "LEVELS",
+    "LEVEL_FOR_KIND",
+    "MISSING",
     "BootstrapResult",
+    "Coded",
     "bootstrap_alpha",
     "brennan_prediger",
     "cohen_kappa",
     "cohen_kappa_from_table",
     "coincidence_matrix",
+    "encode",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
     "gwet_ac1",
     "gwet_ac2",
     "jaccard_distance",
     "krippendorff_alpha",
+    "label_cell",
     "masi_distance",
     "mean_pairwise_cohen_kappa",
     "percent_agreement",
     "scott_pi",
+    "sorted_domain",
     "summarize",
 ]

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+#: The code of a missing value in :attr:`Coded.codes`.
 MISSING = -1
 
 
@@ -57,7 +58,7 @@ def _normalise_label(v: Any) -> Any:
     return v
 
 
-def _sorted_domain(values: list[Any]) -> list[Any]:
+def sorted_domain(values: list[Any]) -> list[Any]:
     """A deterministic order for an observed domain (it matters only for display)."""
     if values and all(isinstance(v, frozenset) for v in values):
         return sorted(values, key=lambda s: (len(s), sorted(map(str, s))))
@@ -175,7 +176,7 @@ def encode(data: Any, values: Sequence[Any] | None = None) -> Coded:
         ).reshape(arr.shape)
         return _encode_numeric(num, None)
     if values is None:
-        domain = _sorted_domain(list(dict.fromkeys(labels)))
+        domain = sorted_domain(list(dict.fromkeys(labels)))
     else:
         domain = [_normalise_label(v) for v in values]
         if len(set(domain)) != len(domain):

@@ -13,6 +13,8 @@ from framing.agreement.alpha import krippendorff_alpha
 from framing.agreement.kappa import fleiss_kappa, mean_pairwise_cohen_kappa, percent_agreement
 from framing.models import FramingError
 
+#: The Krippendorff α level used for each codebook dimension kind.
+LEVEL_FOR_KIND: dict[str, str] = {"single": "nominal", "ordinal": "ordinal", "multi": "masi"}
 KINDS: tuple[str, ...] = ("single", "multi", "ordinal")
 
 
@@ -20,12 +22,15 @@ def _clean(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
 
-def _multi_value(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return frozenset([v])
-    return frozenset(v)
+def label_cell(kind: str, value: Any) -> Any:
+    """A label value as a reliability-data cell for a dimension of ``kind``: for
+    ``multi`` a frozenset of label ids (a lone id becomes a one-id set); otherwise
+    the value unchanged.  ``None`` (missing) stays ``None``."""
+    if value is None or kind != "multi":
+        return value
+    if isinstance(value, str):
+        return frozenset([value])
+    return frozenset(value)
 
 
 def _rows(data: Any, kind: str) -> list[list[Any]]:
@@ -34,7 +39,7 @@ def _rows(data: Any, kind: str) -> list[list[Any]]:
     else:
         rows = [list(r) for r in data]
     if kind == "multi":
-        rows = [[_multi_value(v) for v in r] for r in rows]
+        rows = [[label_cell(kind, v) for v in r] for r in rows]
     return rows
 
 
@@ -84,7 +89,7 @@ def summarize(data: Any, kind: str, labels: Sequence[str]) -> dict[str, Any]:
     out = dict(empty, units=units, annotators=annotators)
     if units == 0 or unit_counts(coded, 2).n_units == 0:
         return out
-    level = {"single": "nominal", "ordinal": "ordinal", "multi": "masi"}[kind]
+    level = LEVEL_FOR_KIND[kind]
     out["percent_agreement"] = _clean(percent_agreement(coded))
     out["krippendorff_alpha"] = _clean(krippendorff_alpha(coded, level, values=scale))
     out["fleiss_kappa"] = _clean(fleiss_kappa(coded))

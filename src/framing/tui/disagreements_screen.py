@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from framing.models import Codebook, LabelValue
+from framing.models import Codebook
 from framing.store import Store
 
 if TYPE_CHECKING:
@@ -38,15 +38,6 @@ COLUMNS: tuple[tuple[str, int | None], ...] = (
 )
 
 
-def value_text(value: LabelValue) -> str:
-    """A label value, compact: ``a+b`` for a set, ``–`` for none (as the CLI shows it)."""
-    if value is None:
-        return "–"
-    if isinstance(value, list):
-        return "+".join(value) or "(none)"
-    return value
-
-
 def shorten(text: str, width: int) -> str:
     """``text`` on one line, cut to ``width`` characters with an ellipsis."""
     flat = " ".join(text.split())
@@ -61,6 +52,8 @@ def disagreeing(row: DisagreementRow) -> list[str]:
 
 def compact_labels(row: DisagreementRow) -> str:
     """``alice=Economic/certain bob=Political/probable``: the disagreeing dimensions only."""
+    from framing.breakdowns import value_text  # loaded already: ``row`` comes from it
+
     dims = disagreeing(row)
     return " ".join(
         f"{who}=" + "/".join(value_text(labels.get(d)) for d in dims)
@@ -70,6 +63,8 @@ def compact_labels(row: DisagreementRow) -> str:
 
 def render_detail(row: DisagreementRow) -> Content:
     """The highlighted row in full: where it is, its whole text, everybody's labels."""
+    from framing.breakdowns import value_text  # loaded already: ``row`` comes from it
+
     dims = set(disagreeing(row))
     name_w = max((len(a) for a in row.labels), default=0)
     parts: list[Content | str | tuple[str, str]] = [
