@@ -296,3 +296,19 @@ async def test_hints_panel(store: Store, codebook: Codebook) -> None:
         assert "-0.40 negative" in str(tone)
         await pilot.press("right")
         assert not hints.display
+
+
+def test_hints_panel_groups_mentions_of_one_actor(codebook: Codebook) -> None:
+    from framing.tui.widgets.hints_panel import render_hints
+
+    ttp = {"id": "ttp", "name": "TTP"}
+    hints = {
+        "actors": [
+            {**ttp, "text": "Tehreek-e-Taliban Pakistan", "start": 0, "end": 26},
+            {**ttp, "text": "TTP", "start": 28, "end": 31},
+            {**ttp, "text": "TTP", "start": 40, "end": 43},
+        ]
+    }
+    text = render_hints(hints, codebook).plain
+    assert text.count("• ") == 1
+    assert "• TTP (Tehreek-e-Taliban Pakistan)" in text

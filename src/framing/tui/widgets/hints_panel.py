@@ -33,13 +33,18 @@ def _label_name(codebook: Codebook, label_id: str) -> str:
 def render_hints(hints: dict[str, Any], codebook: Codebook) -> Content:
     """The panel's text: actors, cues, then the suggestion with its reasons."""
     parts: list[Content | str | tuple[str, str]] = []
-    actors = _items(hints, "actors")
-    if actors:
+    mentions: dict[str, list[str]] = {}  # actor name -> distinct mentions, in order
+    for a in _items(hints, "actors"):
+        text = str(a.get("text", ""))
+        name = str(a.get("name", "")) or text
+        seen = mentions.setdefault(name, [])
+        if text and text != name and text not in seen:
+            seen.append(text)
+    if mentions:
         parts.append(("Actors\n", "bold"))
-        for a in actors:
-            name, text = str(a.get("name", "")), str(a.get("text", ""))
-            extra = f" ({text})" if text and text != name else ""
-            parts += [("• ", "dim"), (name or text, ACTOR_STYLE), f"{extra}\n"]
+        for name, texts in mentions.items():
+            extra = f" ({', '.join(texts)})" if texts else ""
+            parts += [("• ", "dim"), (name, ACTOR_STYLE), f"{extra}\n"]
     cues = _items(hints, "cues")
     if cues:
         parts.append(("Cues\n", "bold"))
