@@ -39,3 +39,34 @@ def test_prev_from_end_message_shows_last_unit(tmp_path: Path) -> None:
     assert s.unit is None and "All 3 units labelled" in s.end_message
     assert s.go_prev()
     assert s.unit is not None and s.unit.position == 2
+
+
+def test_undo_of_a_skip_unskips_and_returns_with_the_focus(tmp_path: Path) -> None:
+    s = _session(tmp_path)
+    s.start()
+    first = s.unit
+    assert first is not None
+    s.pick(s.dims[0].labels[0])  # focus moves to the second dimension
+    assert s.skip()
+    assert s.unit is not None and s.unit.position == 1
+    resumed = s.store.first_unfinished("ann", s.dim_ids)
+    assert resumed is not None and resumed.position == 1
+    assert s.undo()  # the skip
+    assert s.unit is not None and s.unit.unit_id == first.unit_id and s.focus == 1
+    resumed = s.store.first_unfinished("ann", s.dim_ids)
+    assert resumed is not None and resumed.unit_id == first.unit_id
+    assert s.undo()  # then the label before it
+    assert s.focus == 0 and s.labels == {}
+    assert not s.undo()
+
+
+def test_undo_of_a_skip_from_the_end_message(tmp_path: Path) -> None:
+    s = _session(tmp_path)
+    s.start()
+    last = s.store.last_unit()
+    assert last is not None
+    s.show(last)
+    s.skip()
+    assert s.unit is None and s.end_message
+    assert s.undo()
+    assert s.unit is not None and s.unit.unit_id == last.unit_id and not s.end_message

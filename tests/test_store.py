@@ -125,6 +125,33 @@ def test_resume_progress_and_skip(store: Store) -> None:
     assert other is not None and other.unit_id == units[0].unit_id
 
 
+def test_unskip_appends_and_the_latest_skip_row_counts(store: Store) -> None:
+    units = list(store.iter_units(queued_only=True))
+    first = units[0].unit_id
+
+    def resume(who: str = "ann") -> str | None:
+        unit = store.first_unfinished(who, DIMS)
+        return unit.unit_id if unit else None
+
+    store.skip(first, "ann")
+    store.skip(first, "bob")
+    assert resume() == units[1].unit_id
+    store.unskip(first, "ann")
+    assert resume() == first  # back, for ann only
+    assert resume("bob") == units[1].unit_id
+    store.skip(first, "ann")
+    assert resume() == units[1].unit_id
+    rows = store.db.execute(
+        "SELECT annotator, skipped FROM skips WHERE unit_id = ? ORDER BY id", [first]
+    ).fetchall()
+    assert rows == [("ann", 1), ("bob", 1), ("ann", 0), ("ann", 1)]  # history kept
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT MAX(id) FROM skips WHERE annotator = ? GROUP BY unit_id",
+        ["ann"],
+    ).fetchall()
+    assert "COVERING INDEX idx_skips_annotator_unit" in " ".join(str(r) for r in plan)
+
+
 def test_import_is_all_or_nothing(store: Store) -> None:
     u = store.next_unit(None)
     assert u is not None

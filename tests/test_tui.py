@@ -170,6 +170,42 @@ async def test_skip_and_arrow_navigation(store: Store, codebook: Codebook) -> No
         assert store.label_history(ids[0]) == []
 
 
+async def test_undo_a_skip_and_resume_there(store: Store, codebook: Codebook) -> None:
+    ids = unit_ids(store)
+    app = create_app(store, codebook, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "s")
+        assert shown(app) == TEXTS[1]
+        await pilot.press("backspace")  # undoes the skip, not the label
+        assert (shown(app), focused(app)) == (TEXTS[0], "frame")
+        assert store.current_labels(ids[0], "alice") == {"perspective": "pakistani_institute"}
+        await pilot.press("q")
+    again = create_app(store, codebook, "alice")
+    async with again.run_test(size=SIZE):
+        assert (shown(again), focused(again)) == (TEXTS[0], "frame")
+
+
+async def test_short_terminal_scrolls_the_frame_panel(store: Store, codebook: Codebook) -> None:
+    first = unit_ids(store)[0]
+    app = create_app(store, codebook, "alice")
+    async with app.run_test(size=(100, 24)) as pilot:
+        frame = panel(app, "frame")
+        assert frame.max_scroll_y > 0 and frame.scroll_y == 0
+        await pilot.press("1", "e")  # the last frame label, below the fold
+        assert store.current_labels(first, "alice")["frame"] == "Other"
+        assert frame.chosen_ids == ["Other"]
+        await pilot.press("up")  # back to the frame: its choice is in view
+        await pilot.pause()
+        assert focused(app) == "frame" and frame.scroll_y > 0
+        region = frame.content_region
+        x = region.x + 3
+        meta = [app.screen.get_style_at(x, y).meta for y in range(region.y, region.bottom)]
+        assert "pick('Other')" in [m.get("@click") for m in meta]  # on screen
+        await pilot.press("enter", "3")  # completes the unit: the next one starts at the top
+        await pilot.pause()
+        assert shown(app) == TEXTS[1] and frame.scroll_y == 0
+
+
 async def test_arriving_shows_existing_labels(store: Store, codebook: Codebook) -> None:
     ids = unit_ids(store)
     store.add_label(ids[1], "alice", "perspective", "fnf_paper")

@@ -15,7 +15,9 @@ Schema (version 1, applied with sqlite-migrate; documented in docs/schema.md)
                array of label ids for a multi dimension; NULL retracts), ``origin``
                (``ui`` or ``import``), ``created_at``. The current label of a
                (unit, annotator, dimension) is the row with the highest ``id``.
-``skips``      append-only: a unit an annotator chose to skip.
+``skips``      append-only: ``skipped`` 1 when an annotator skips a unit, 0 when that
+               skip is undone; the row with the highest ``id`` per (annotator, unit)
+               counts.
 ``current_labels`` (view) the latest non-NULL label per (unit, annotator, dimension).
 
 The database runs in WAL mode with ``synchronous=FULL``; every label is its own
@@ -107,10 +109,11 @@ def m001_initial(db: Database) -> None:
         not_null={"unit_id", "annotator", "dimension", "origin", "created_at"},
     )
     table("skips").create(
-        {"id": int, "unit_id": str, "annotator": str, "created_at": str},
+        {"id": int, "unit_id": str, "annotator": str, "skipped": int, "created_at": str},
         pk="id",
         foreign_keys=[("unit_id", "units", "unit_id"), ("annotator", "annotators", "name")],
-        not_null={"unit_id", "annotator", "created_at"},
+        not_null={"unit_id", "annotator", "skipped", "created_at"},
+        defaults={"skipped": 1},
     )
     # Hot paths: queue order, neighbours in a document, an annotator's current labels.
     db.execute("CREATE INDEX idx_units_queue ON units (queued, doc_id, position)")
@@ -119,7 +122,7 @@ def m001_initial(db: Database) -> None:
         "CREATE INDEX idx_labels_annotator_unit ON labels (annotator, unit_id, dimension, id)"
     )
     db.execute("CREATE INDEX idx_labels_unit ON labels (unit_id, annotator, dimension, id)")
-    db.execute("CREATE INDEX idx_skips_annotator_unit ON skips (annotator, unit_id)")
+    db.execute("CREATE INDEX idx_skips_annotator_unit ON skips (annotator, unit_id, id)")
     db.execute("CREATE INDEX idx_skips_unit ON skips (unit_id)")
     db.execute(
         """
@@ -812,12 +815,27 @@ class Store:
         return [r[0] for r in self.db.execute("SELECT name FROM annotators ORDER BY name")]
 
     def skip(self, unit_id: str, annotator: str) -> None:
+        """Append a skip: resume no longer starts at this unit for this annotator."""
+        self._append_skip(unit_id, annotator, 1)
+
+    def unskip(self, unit_id: str, annotator: str) -> None:
+        """Append a row undoing a skip (the latest row per annotator and unit counts)."""
+        self._append_skip(unit_id, annotator, 0)
+
+    def _append_skip(self, unit_id: str, annotator: str, skipped: int) -> None:
         with self._write():
             self._ensure_annotator(annotator)
             self.db.execute(
-                "INSERT INTO skips (unit_id, annotator, created_at) VALUES (?, ?, ?)",
-                [unit_id, annotator, _now()],
+                "INSERT INTO skips (unit_id, annotator, skipped, created_at) VALUES (?, ?, ?, ?)",
+                [unit_id, annotator, skipped, _now()],
             )
+
+    #: Units whose latest skip row by an annotator (``?``) says skipped.
+    _SKIPPED_SQL = (
+        "SELECT unit_id FROM skips WHERE id IN ("
+        "  SELECT MAX(id) FROM skips WHERE annotator = ? GROUP BY unit_id)"
+        " AND skipped = 1"
+    )
 
     def _done_sql(self, n_dims: int) -> str:
         marks = ",".join("?" * n_dims)
@@ -834,7 +852,7 @@ class Store:
         row = self.db.execute(
             f"SELECT {_UNIT_COLUMNS} FROM units WHERE queued = 1"
             f" AND unit_id NOT IN ({self._done_sql(len(dims))})"
-            " AND unit_id NOT IN (SELECT unit_id FROM skips WHERE annotator = ?)"
+            f" AND unit_id NOT IN ({self._SKIPPED_SQL})"
             " ORDER BY doc_id, position LIMIT 1",
             [annotator, *dims, len(dims), annotator],
         ).fetchone()

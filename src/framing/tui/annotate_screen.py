@@ -26,7 +26,7 @@ from framing.tui.widgets.unit_view import UnitView
 if TYPE_CHECKING:
     from framing.breakdowns import DisagreementRow
 
-END_KEYS = "← last unit · → first unit · backspace undoes the last label · q quits"
+END_KEYS = "← last unit · → first unit · backspace undoes the last label or skip · q quits"
 
 
 class AnnotateScreen(Screen[None]):

@@ -1,11 +1,12 @@
 """Annotation session state: the current unit, focus, undo stack and progress.
 
 Plain Python over :class:`~framing.store.Store` (no Textual), so the screen only
-renders it. Every method does a constant amount of store work: at most one
-``add_label`` commit plus the queries needed to show one unit (``next_unit`` or
-``prev_unit``, ``context``, ``current_labels``; ``label_history`` too when a unit
-is opened for review from the disagreements list). Progress is counted once at start
-and then adjusted by one whenever a unit becomes complete or incomplete.
+renders it. Every method does a constant amount of store work: at most one commit
+(``add_label``, ``skip`` or ``unskip``) plus the queries needed to show one unit
+(``next_unit``, ``prev_unit`` or ``unit``, ``context``, ``current_labels``;
+``label_history`` too when a unit is opened for review from the disagreements list).
+Progress is counted once at start and then adjusted by one whenever a unit becomes
+complete or incomplete.
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ class UndoStep:
     focus: int
 
 
+@dataclass(frozen=True)
+class SkipStep:
+    """One committed skip: undone by appending an unskip and returning to the unit."""
+
+    unit_id: str
+    focus: int
+
+
 class Session:
     """What one annotator is looking at, and the actions the keys trigger."""
 
@@ -42,7 +51,7 @@ class Session:
         self.after: Unit | None = None
         self.labels: dict[str, LabelValue] = {}
         self.focus = 0
-        self.undo_stack: list[UndoStep] = []
+        self.undo_stack: list[UndoStep | SkipStep] = []
         #: Shown instead of a unit when the queue is exhausted (``unit is None``).
         self.end_message = ""
         #: The other annotators' current labels, ``{annotator: {dimension: value}}``,
@@ -158,6 +167,7 @@ class Session:
         if self.unit is None:
             return False
         self.store.skip(self.unit.unit_id, self.annotator)
+        self.undo_stack.append(SkipStep(self.unit.unit_id, self.focus))
         self.go_next()
         return True
 
@@ -220,7 +230,7 @@ class Session:
             self.focus = (self.focus + step) % len(self.dims)
 
     def undo(self) -> bool:
-        """Append the previous value of the last change and return to it."""
+        """Undo the last change (a label or a skip) and return to it."""
         if not self.undo_stack:
             return False
         step = self.undo_stack.pop()
@@ -229,6 +239,10 @@ class Session:
             if unit is None:
                 return False
             self.show(unit, focus=step.focus)
+        if isinstance(step, SkipStep):
+            self.store.unskip(step.unit_id, self.annotator)
+            self.focus = step.focus
+            return True
         self.store.add_label(step.unit_id, self.annotator, step.dimension, step.previous)
         self.focus = step.focus
         self._set(step.dimension, step.previous)
