@@ -241,3 +241,15 @@ def test_same_fingerprint_does_not_consume_units(tmp_path: Path) -> None:
 
     rep = s.ingest([(doc, exploding())])
     assert rep.documents_unchanged == 1
+
+
+def test_database_whose_tables_do_not_match_its_migrations_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dev.db"
+    Store.open(path).close()
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE skips DROP COLUMN skipped")  # as a development build made it
+    con.commit()
+    con.close()
+    for readonly in (False, True):
+        with pytest.raises(FramingError, match=r"dev\.db: schema does not match.*skips\.skipped"):
+            Store.open(path, readonly=readonly)

@@ -26,6 +26,7 @@ transaction, committed before the UI moves on, so ``kill -9`` loses nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -136,6 +137,20 @@ def m001_initial(db: Database) -> None:
 
 
 SCHEMA_VERSION = len(migrations._migrations)
+
+
+@functools.cache
+def _expected_columns() -> dict[str, frozenset[str]]:
+    """Tables and columns the migrations create, read off a scratch in-memory database."""
+    scratch = Database(memory=True)
+    migrations.apply(scratch)
+    return {
+        t.name: frozenset(t.columns_dict)
+        for t in scratch.tables
+        if not t.name.startswith("_sqlite_migrations")
+    }
+
+
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
 
 _UNIT_COLUMNS = 'unit_id, doc_id, position, start, "end", text, kind, queued, sentiment, hints'
@@ -286,6 +301,7 @@ class Store:
                     store.db.enable_wal()
                 store.db.execute("PRAGMA synchronous = FULL")
                 migrations.apply(store.db)
+            store._check_columns()
         except sqlite3.Error as err:
             raise _friendly(spath, err) from err
         return store
@@ -324,6 +340,20 @@ class Store:
                 f"{self.path}: not a framing database (it has tables {', '.join(tables[:3])} "
                 "but no framing schema record); choose another --db"
             )
+
+    def _check_columns(self) -> None:
+        """A fully migrated database must have every table and column the migrations
+        create; anything else (e.g. a file from a development build) is refused
+        before a query can fail halfway through a session."""
+        have = {t.name: set(t.columns_dict) for t in self.db.tables}
+        for table, columns in _expected_columns().items():
+            missing = sorted(columns - have.get(table, set()))
+            if missing:
+                what = f"table {table!r}" if table not in have else f"{table}.{missing[0]}"
+                raise FramingError(
+                    f"{self.path}: schema does not match its migration record ({what} is "
+                    "missing); it was not made by this version of framing"
+                )
 
     def close(self) -> None:
         self.db.close()
