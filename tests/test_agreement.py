@@ -26,17 +26,7 @@ from framing.agreement import (
 )
 from framing.agreement.alpha import _ratio_expected_exact, _ratio_expected_integral
 from framing.models import FramingError
-
-NAN = np.nan
-K2011 = np.array(
-    [
-        [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
-        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
-        [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
-        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
-    ]
-)
-
+from tests.published_examples import K2011
 
 # --------------------------------------------------------------- inputs
 

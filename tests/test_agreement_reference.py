@@ -40,16 +40,7 @@ from framing.agreement import (
     percent_agreement,
     scott_pi,
 )
-
-NAN = np.nan
-K2011 = np.array(
-    [
-        [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
-        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
-        [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
-        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
-    ]
-)
+from tests.published_examples import K2011
 
 WIKI_FLEISS = [
     [0, 0, 0, 0, 14],

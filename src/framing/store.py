@@ -248,6 +248,10 @@ def _chunks(items: Iterable[str], size: int = _IN_CHUNK) -> Iterator[list[str]]:
         yield ids[i : i + size]
 
 
+def _maybe_unit(row: Sequence[Any] | None) -> Unit | None:
+    return _unit_from_row(row) if row else None
+
+
 def _friendly(path: str, err: sqlite3.Error) -> FramingError:
     msg = str(err)
     if "locked" in msg or "busy" in msg:
@@ -549,7 +553,7 @@ class Store:
         row = self.db.execute(
             f"SELECT {_UNIT_COLUMNS} FROM units WHERE unit_id = ?", [unit_id]
         ).fetchone()
-        return _unit_from_row(row) if row else None
+        return _maybe_unit(row)
 
     def units_by_id(self, unit_ids: Iterable[str]) -> dict[str, Unit]:
         """``{unit_id: Unit}`` for the ``unit_ids`` that exist: :meth:`unit` in bulk."""
@@ -589,7 +593,7 @@ class Store:
                 " ORDER BY doc_id, position LIMIT 1",
                 [after.doc_id, after.position],
             ).fetchone()
-        return _unit_from_row(row) if row else None
+        return _maybe_unit(row)
 
     def last_unit(self, *, queued_only: bool = True) -> Unit | None:
         """The last unit in queue order."""
@@ -597,7 +601,7 @@ class Store:
         row = self.db.execute(
             f"SELECT {_UNIT_COLUMNS} FROM units {q}ORDER BY doc_id DESC, position DESC LIMIT 1"
         ).fetchone()
-        return _unit_from_row(row) if row else None
+        return _maybe_unit(row)
 
     def prev_unit(self, before: Unit, *, queued_only: bool = True) -> Unit | None:
         q = "queued = 1 AND " if queued_only else ""
@@ -606,7 +610,7 @@ class Store:
             " ORDER BY doc_id DESC, position DESC LIMIT 1",
             [before.doc_id, before.position],
         ).fetchone()
-        return _unit_from_row(row) if row else None
+        return _maybe_unit(row)
 
     def context(self, unit: Unit) -> tuple[Unit | None, Unit | None]:
         """The units just before and after ``unit`` in its document (any kind)."""
@@ -621,8 +625,8 @@ class Store:
             [unit.doc_id, unit.position],
         ).fetchone()
         return (
-            _unit_from_row(before) if before else None,
-            _unit_from_row(after) if after else None,
+            _maybe_unit(before),
+            _maybe_unit(after),
         )
 
     def existing_unit_ids(self, unit_ids: Iterable[str]) -> set[str]:
@@ -886,7 +890,7 @@ class Store:
             " ORDER BY doc_id, position LIMIT 1",
             [annotator, *dims, len(dims), annotator],
         ).fetchone()
-        return _unit_from_row(row) if row else None
+        return _maybe_unit(row)
 
     def progress(self, annotator: str, dimension_ids: Sequence[str]) -> tuple[int, int]:
         """``(done, total)``: queued units with every dimension labelled, of all queued."""

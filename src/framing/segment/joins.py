@@ -14,6 +14,24 @@ def _ends_open(ct: str) -> bool:
     return bool(ct) and (ct[-1].isalnum() or ct[-1] in ",-–")
 
 
+def _merged(p: _Para, q: _Para, raw: str, parts: tuple[tuple[int, int], ...] = ()) -> _Para:
+    """``p`` continued by ``q``: one paragraph spanning both, with ``raw`` as its text."""
+    merged = _Para(
+        start=p.start,
+        end=q.end,
+        raw=raw,
+        gap=p.gap,
+        chunk=p.chunk,
+        block=p.block,
+        n_lines=p.n_lines + q.n_lines,
+        kind=p.kind,
+        pre=p.pre,
+        parts=parts,
+    )
+    merged.clean = clean_text(raw)
+    return merged
+
+
 def _join_broken(paras: Iterable[_Para]) -> Iterator[_Para]:
     """Join a paragraph ending mid-sentence with the paragraph that continues it (streamed).
 
@@ -60,19 +78,7 @@ def _join_broken(paras: Iterable[_Para]) -> Iterator[_Para]:
             if ahead:
                 q = ahead[0]
                 if q.kind == "body" and q.clean[:1].islower() and q.pre is not None:
-                    merged = _Para(
-                        start=p.start,
-                        end=q.end,
-                        raw=p.raw + q.pre + q.raw,
-                        gap=p.gap,
-                        chunk=p.chunk,
-                        block=p.block,
-                        n_lines=p.n_lines + q.n_lines,
-                        kind=p.kind,
-                        pre=p.pre,
-                    )
-                    merged.clean = clean_text(merged.raw)
-                    ahead[0] = merged
+                    ahead[0] = _merged(p, q, p.raw + q.pre + q.raw)
                     continue
             # sandwiched inserts
             fill(4)
@@ -94,20 +100,12 @@ def _join_broken(paras: Iterable[_Para]) -> Iterator[_Para]:
                         for m in middle:
                             m.insert = True
                         if len(p.raw) + len(q.raw) <= MAX_PARAGRAPH_CHARS:
-                            raw = p.raw + JOIN_SEPARATOR + q.raw
-                            joined = _Para(
-                                start=p.start,
-                                end=q.end,
-                                raw=raw,
-                                gap=p.gap,
-                                chunk=p.chunk,
-                                block=p.block,
-                                n_lines=p.n_lines + q.n_lines,
-                                kind=p.kind,
-                                pre=p.pre,
+                            joined = _merged(
+                                p,
+                                q,
+                                p.raw + JOIN_SEPARATOR + q.raw,
                                 parts=((p.start, p.end), (q.start, q.end)),
                             )
-                            joined.clean = clean_text(raw)
                             del ahead[k]
                             p = joined
                     break
