@@ -1,0 +1,53 @@
+"""The SQLite store: the only module in framing that speaks SQL.
+
+Schema (version 1, applied with sqlite-migrate; documented in docs/schema.md)
+-----------------------------------------------------------------------------
+``documents``  one row per ingested text: ``doc_id`` (PK), ``file``, ``title``,
+               ``author``, ``publisher``, ``date``, ``source``, ``sha256``,
+               ``n_chars``, ``ingested_at``.
+``units``      one row per sentence-like unit: ``unit_id`` (PK, ``doc:start-end``),
+               ``doc_id`` (FK), ``position``, ``start``/``end`` (character offsets
+               into the original file), ``text`` (clean display text), ``kind``,
+               ``queued`` (0/1), ``sentiment`` (VADER compound), ``hints`` (JSON).
+``annotators`` one row per annotator name.
+``labels``     append-only history: ``id`` (PK, monotonic), ``unit_id`` (FK),
+               ``annotator`` (FK), ``dimension``, ``value`` (a label id; a JSON
+               array of label ids for a multi dimension; NULL retracts), ``origin``
+               (``ui`` or ``import``), ``created_at``. The current label of a
+               (unit, annotator, dimension) is the row with the highest ``id``.
+``skips``      append-only: ``skipped`` 1 when an annotator skips a unit, 0 when that
+               skip is undone; the row with the highest ``id`` per (annotator, unit)
+               counts.
+``current_labels`` (view) the latest non-NULL label per (unit, annotator, dimension).
+
+The database runs in WAL mode with ``synchronous=FULL``; every label is its own
+transaction, committed before the UI moves on, so ``kill -9`` loses nothing.
+
+The class is assembled from mixins, one file per job: ``base`` (opening, schema
+checks, transactions), ``documents`` (ingest, units), ``queue`` (navigation, skips,
+progress) and ``labels`` (label history, bulk reads for agreement).
+"""
+
+from __future__ import annotations
+
+from framing.store.base import DEFAULT_DB
+from framing.store.labels import LabelsMixin
+from framing.store.queue import QueueMixin
+from framing.store.rows import LabelColumns, decode_value, encode_value
+from framing.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
+
+
+class Store(LabelsMixin, QueueMixin):
+    """A framing database. Open it with :meth:`Store.open`."""
+
+
+__all__ = [
+    "DEFAULT_DB",
+    "KNOWN_MIGRATIONS",
+    "SCHEMA_VERSION",
+    "LabelColumns",
+    "Store",
+    "decode_value",
+    "encode_value",
+    "migrations",
+]

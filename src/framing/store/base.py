@@ -1,0 +1,153 @@
+"""Opening a framing database: schema checks, migrations, write transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from sqlite_utils import Database
+
+from framing.models import FramingError
+from framing.store.rows import _friendly, _now
+from framing.store.schema import KNOWN_MIGRATIONS, _expected_columns, migrations
+
+DEFAULT_DB = Path("annotations") / "framing.db"
+
+
+class StoreBase:
+    """The connection and its checks; the other store mixins build on it."""
+
+    def __init__(self, db: Database, path: str) -> None:
+        self.db = db
+        self.path = path
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(
+        cls, path: str | Path = DEFAULT_DB, *, create: bool = True, readonly: bool = False
+    ) -> Self:
+        """Open the database at ``path``.
+
+        ``readonly`` opens it with SQLite's ``mode=ro`` and writes nothing, so reading
+        commands never wait on a writer and work on a read-only file. Otherwise the
+        schema is created (``create``) or migrated to this version. Raises
+        :class:`FramingError` for a missing, locked, foreign, older (read-only) or
+        newer-schema file.
+        """
+        p = Path(path)
+        spath = str(p)
+        if not p.exists():
+            if not create or readonly:
+                raise FramingError(f"{spath}: no such database; run `framing ingest` first")
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise FramingError(f"{spath}: cannot create folder ({err.strerror})") from err
+        try:
+            if readonly:
+                store = cls._open_readonly(p)
+            else:
+                conn = sqlite3.connect(spath, timeout=2.0)
+                store = cls(Database(conn), spath)
+                store.db.execute("PRAGMA foreign_keys = ON")
+                store.db.execute("PRAGMA busy_timeout = 2000")
+                store._check_schema()
+                if str(store.db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                    store.db.enable_wal()
+                store.db.execute("PRAGMA synchronous = FULL")
+                migrations.apply(store.db)
+            store._check_columns()
+        except sqlite3.Error as err:
+            raise _friendly(spath, err) from err
+        return store
+
+    @classmethod
+    def _open_readonly(cls, p: Path) -> Self:
+        uri = p.resolve().as_uri()
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=2.0)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL database in a read-only folder cannot get its -shm file.
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        store = cls(Database(conn), str(p))
+        store.db.execute("PRAGMA busy_timeout = 2000")
+        store._check_schema()
+        pending = migrations.pending(store.db)
+        if pending:
+            raise FramingError(
+                f"{p}: database schema is older than this version of framing "
+                f"(migration {pending[0].name!r} not applied); run `framing ingest` to upgrade"
+            )
+        return store
+
+    def _check_schema(self) -> None:
+        applied = {m.name for m in migrations.applied(self.db)}
+        unknown = sorted(applied - KNOWN_MIGRATIONS)
+        if unknown:
+            raise FramingError(
+                f"{self.path}: database schema is newer than this version of framing "
+                f"(unknown migration {unknown[0]!r}); upgrade framing to open it"
+            )
+        tables = [t for t in self.db.table_names() if not t.startswith("sqlite_")]
+        if not applied and tables:
+            raise FramingError(
+                f"{self.path}: not a framing database (it has tables {', '.join(tables[:3])} "
+                "but no framing schema record); choose another --db"
+            )
+
+    def _check_columns(self) -> None:
+        """A fully migrated database must have every table and column the migrations
+        create; anything else (e.g. a file from a development build) is refused
+        before a query can fail halfway through a session."""
+        have = {t.name: set(t.columns_dict) for t in self.db.tables}
+        for table, columns in _expected_columns().items():
+            missing = sorted(columns - have.get(table, set()))
+            if missing:
+                what = f"table {table!r}" if table not in have else f"{table}.{missing[0]}"
+                raise FramingError(
+                    f"{self.path}: schema does not match its migration record ({what} is "
+                    "missing); it was not made by this version of framing"
+                )
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return len([m for m in migrations.applied(self.db)])
+
+    def _write(self) -> Any:
+        """A transaction whose SQLite errors become one-line FramingErrors."""
+        return _WriteTxn(self)
+
+    # ------------------------------------------------------------------- labels
+    def _ensure_annotator(self, name: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, _now()]
+        )
+
+
+class _WriteTxn:
+    """``with store._write():`` — an atomic block whose errors are one line."""
+
+    def __init__(self, store: StoreBase) -> None:
+        self.store = store
+        self._cm: Any = None
+
+    def __enter__(self) -> None:
+        self._cm = self.store.db.atomic()
+        try:
+            self._cm.__enter__()
+        except sqlite3.Error as err:
+            raise _friendly(self.store.path, err) from err
+
+    def __exit__(self, et: Any, ev: Any, tb: Any) -> Literal[False]:
+        try:
+            self._cm.__exit__(et, ev, tb)
+        except sqlite3.Error as err:
+            raise _friendly(self.store.path, err) from err
+        if isinstance(ev, sqlite3.Error):
+            raise _friendly(self.store.path, ev) from ev
+        return False

@@ -1,0 +1,234 @@
+"""Documents and units: ingest (streamed, all or nothing), re-segmentation, unit reads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from framing.models import Document, FramingError, IngestReport, Unit, UnitDraft, make_unit_id
+from framing.store.base import StoreBase
+from framing.store.rows import _UNIT_COLUMNS, _chunks, _maybe_unit, _now, _unit_from_row
+
+
+class DocumentsMixin(StoreBase):
+    # ---------------------------------------------------------------- documents
+    def ingest(self, items: Iterable[tuple[Document, Iterable[UnitDraft]]]) -> IngestReport:
+        """Write documents and their units in ONE transaction (all or nothing).
+
+        Re-ingesting an unchanged document changes nothing. A document whose text
+        changed is re-segmented only if nobody has labelled it yet.
+        """
+        report = IngestReport()
+        with self._write():
+            for doc, drafts in items:
+                self._ingest_one(doc, drafts, report)
+        return report
+
+    def _ingest_one(self, doc: Document, drafts: Iterable[UnitDraft], rep: IngestReport) -> None:
+        """Write one document.
+
+        * new: insert it, streaming its units (``drafts`` is consumed lazily);
+        * same bytes and same segmentation ``fingerprint``: nothing to do, and
+          ``drafts`` is never consumed, so nothing is re-segmented;
+        * same bytes, other settings: units are compared and updated in place;
+        * other bytes: replaced, unless it has labels or came from another file.
+        """
+        old = self.db.execute(
+            "SELECT sha256, fingerprint, file FROM documents WHERE doc_id = ?", [doc.doc_id]
+        ).fetchone()
+        replaced = False
+        if old is not None and old[0] != doc.sha256:
+            if old[2] != doc.file:
+                raise FramingError(
+                    f"{doc.file}: document id {doc.doc_id!r} already holds {old[2]}, with "
+                    "other text; give one of them another id (a manifest doc_id)"
+                )
+            n = self.db.execute(
+                "SELECT COUNT(*) FROM labels l JOIN units u ON u.unit_id = l.unit_id "
+                "WHERE u.doc_id = ?",
+                [doc.doc_id],
+            ).fetchone()[0]
+            if n:
+                raise FramingError(
+                    f"{doc.file}: document {doc.doc_id!r} changed since it was ingested and "
+                    f"already has {n} labels; give the new version another id"
+                )
+            self.db.execute(
+                "DELETE FROM skips WHERE unit_id IN (SELECT unit_id FROM units WHERE doc_id = ?)",
+                [doc.doc_id],
+            )
+            self.db.execute("DELETE FROM units WHERE doc_id = ?", [doc.doc_id])
+            self.db.execute("DELETE FROM documents WHERE doc_id = ?", [doc.doc_id])
+            old, replaced = None, True
+        # A generator, so a new document's units stream into SQLite (bounded memory).
+        rows = (
+            (
+                make_unit_id(doc.doc_id, d.start, d.end),
+                doc.doc_id,
+                d.position,
+                d.start,
+                d.end,
+                d.text,
+                d.kind,
+                int(d.queued),
+                d.sentiment,
+                json.dumps(d.hints, sort_keys=True) if d.hints else None,
+            )
+            for d in drafts
+        )
+        meta = [
+            doc.file,
+            doc.title,
+            doc.author,
+            doc.publisher,
+            doc.date,
+            doc.source,
+            doc.perspective,
+            doc.sha256,
+            doc.fingerprint,
+            doc.n_chars,
+        ]
+        if old is None:
+            self.db.execute(
+                "INSERT INTO documents (file, title, author, publisher, date, source,"
+                " perspective, sha256, fingerprint, n_chars, ingested_at, doc_id)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [*meta, _now(), doc.doc_id],
+            )
+            cur = self.db.conn.executemany(
+                f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows
+            )
+            if replaced:
+                rep.documents_updated += 1
+            else:
+                rep.documents_added += 1
+            rep.units_added += max(cur.rowcount, 0)
+            return
+        have_meta = self.db.execute(
+            "SELECT file, title, author, publisher, date, source, perspective, sha256,"
+            " fingerprint, n_chars FROM documents WHERE doc_id = ?",
+            [doc.doc_id],
+        ).fetchone()
+        changed = list(have_meta) != meta
+        if changed:
+            self.db.execute(
+                "UPDATE documents SET file=?, title=?, author=?, publisher=?, date=?, source=?,"
+                " perspective=?, sha256=?, fingerprint=?, n_chars=? WHERE doc_id = ?",
+                [*meta, doc.doc_id],
+            )
+        if old[1] != doc.fingerprint or not doc.fingerprint:
+            changed = self._resegment(doc.doc_id, rows, rep) or changed
+        if changed:
+            rep.documents_updated += 1
+        else:
+            rep.documents_unchanged += 1
+
+    def _resegment(self, doc_id: str, rows: Iterable[tuple[Any, ...]], rep: IngestReport) -> bool:
+        """Bring a document's units in line with a new segmentation of the same text.
+
+        Units are updated in place (same span = same id); a unit that is no longer
+        produced is deleted, or, if anyone labelled it, kept as ``retired`` and
+        taken out of the queue. Returns whether anything changed.
+        """
+        existing = {
+            row[0]: tuple(row)
+            for row in self.db.execute(
+                f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ?", [doc_id]
+            )
+        }
+        changed = False
+        seen: set[str] = set()
+        for row in rows:
+            seen.add(row[0])
+            have = existing.get(row[0])
+            if have == row:
+                continue
+            changed = True
+            if have is None:
+                self.db.execute(
+                    f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", row
+                )
+                rep.units_added += 1
+            else:
+                self.db.execute(
+                    "UPDATE units SET position=?, text=?, kind=?, queued=?, sentiment=?, hints=?"
+                    " WHERE unit_id = ?",
+                    [row[2], row[5], row[6], row[7], row[8], row[9], row[0]],
+                )
+        for unit_id in set(existing) - seen:
+            changed = True
+            if self.db.execute(
+                "SELECT 1 FROM labels WHERE unit_id = ? LIMIT 1", [unit_id]
+            ).fetchone():
+                self.db.execute(
+                    "UPDATE units SET queued = 0, kind = 'retired' WHERE unit_id = ?", [unit_id]
+                )
+            else:
+                self.db.execute("DELETE FROM skips WHERE unit_id = ?", [unit_id])
+                self.db.execute("DELETE FROM units WHERE unit_id = ?", [unit_id])
+        return changed
+
+    def documents(self) -> list[Document]:
+        rows = self.db.execute(
+            "SELECT doc_id, file, title, author, publisher, date, source, sha256, n_chars,"
+            " perspective FROM documents ORDER BY doc_id"
+        ).fetchall()
+        return [
+            Document(
+                doc_id=r[0],
+                file=r[1],
+                title=r[2] or "",
+                author=r[3] or "",
+                publisher=r[4] or "",
+                date=r[5] or "",
+                source=r[6] or "",
+                sha256=r[7] or "",
+                n_chars=r[8] or 0,
+                perspective=r[9] or "",
+            )
+            for r in rows
+        ]
+
+    # -------------------------------------------------------------------- units
+    def unit(self, unit_id: str) -> Unit | None:
+        row = self.db.execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units WHERE unit_id = ?", [unit_id]
+        ).fetchone()
+        return _maybe_unit(row)
+
+    def units_by_id(self, unit_ids: Iterable[str]) -> dict[str, Unit]:
+        """``{unit_id: Unit}`` for the ``unit_ids`` that exist: :meth:`unit` in bulk."""
+        out: dict[str, Unit] = {}
+        for chunk in _chunks(unit_ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT {_UNIT_COLUMNS} FROM units WHERE unit_id IN ({marks})", chunk
+            ):
+                out[row[0]] = _unit_from_row(row)
+        return out
+
+    def count_units(self, *, queued_only: bool = False) -> int:
+        sql = "SELECT COUNT(*) FROM units" + (" WHERE queued = 1" if queued_only else "")
+        return int(self.db.execute(sql).fetchone()[0])
+
+    def iter_units(self, *, queued_only: bool = False) -> Iterator[Unit]:
+        """All units in document and position order."""
+        where = "WHERE queued = 1 " if queued_only else ""
+        cur = self.db.execute(f"SELECT {_UNIT_COLUMNS} FROM units {where}ORDER BY doc_id, position")
+        for row in cur:
+            yield _unit_from_row(row)
+
+    def existing_unit_ids(self, unit_ids: Iterable[str]) -> set[str]:
+        ids = list(set(unit_ids))
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT unit_id FROM units WHERE unit_id IN ({marks})", chunk
+                )
+            )
+        return found
