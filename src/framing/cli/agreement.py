@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from framing.cli_common import _codebook, _store, codebook_option, db_option
+from framing.cli.common import _codebook, _store, codebook_option, db_option
+from framing.cli.group import main
 
 if TYPE_CHECKING:
     from framing.breakdowns import DisagreementRow
@@ -22,7 +23,7 @@ BY_CHOICES = ("label", "source", "document", "annotator", "time", "all")
 FORMAT_CHOICES = ("table", "json", "markdown", "html")
 
 
-@click.command()
+@main.command()
 @click.option(
     "--dimension",
     "-d",
@@ -185,7 +186,7 @@ def _format_row(rank: int, row: DisagreementRow, width: int = 100) -> list[str]:
     return lines
 
 
-@click.command()
+@main.command()
 @click.option(
     "--dimension",
     "-d",
@@ -236,8 +237,3 @@ def disagreements(
         if i > 1:
             click.echo("")
         click.echo("\n".join(_format_row(i, row)))
-
-
-def register(group: click.Group) -> None:
-    group.add_command(agreement)
-    group.add_command(disagreements)
