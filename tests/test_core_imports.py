@@ -13,6 +13,7 @@ CORE = [
     "framing.ingest",
     "framing.agreement",
     "framing.export",
+    "framing.imports",
     "framing.analysis",
 ]
 

@@ -63,7 +63,7 @@ def import_labels_cmd(file: Path, db_path: str, codebook_path: str | None) -> No
     one bad line (unknown unit, dimension or label, malformed JSON) stops the
     import with its line number, and nothing is imported.
     """
-    from framing.export import import_labels
+    from framing.imports import import_labels
 
     cb = _codebook(codebook_path)
     n, same = import_labels(file, cb, _store(db_path, create=False))
