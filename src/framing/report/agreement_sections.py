@@ -1,30 +1,40 @@
-"""Render an agreement report as a text table, JSON, Markdown or HTML.
+"""The agreement report's sections: summary, breakdowns, exclusions, formulas.
 
 The input is the JSON-ready dictionary of
-:func:`framing.breakdowns.agreement_report`.  Markdown and HTML are
-self-contained: heatmaps (the pairwise Cohen κ matrix and the confusion
-matrix of one annotator pair per dimension) are PNGs drawn with matplotlib's
-Agg canvas (``FigureCanvasAgg``; no pyplot, no display, imported only when a
-figure is drawn) and embedded as ``data:image/png;base64,…`` URIs.  Both state
-every coefficient's formula and what was excluded.  :func:`write_atomic`
-writes a report through a temporary file and ``os.replace``, so a failure
-never leaves a partial file.
+:func:`framing.breakdowns.agreement_report`; :mod:`framing.report.render` writes
+the sections as a text table, JSON, Markdown or HTML.  Markdown and HTML are
+self-contained: heatmaps (the pairwise Cohen κ matrix and the confusion matrix
+of one annotator pair per dimension) are embedded as ``data:image/png`` URIs.
+Both state every coefficient's formula and what was excluded.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
-import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from framing.breakdowns import value_text
-
-FORMATS: tuple[str, ...] = ("table", "json", "markdown", "html")
+from framing.report.render import (
+    FORMATS,
+    Figure,
+    Section,
+    Table,
+    fmt,
+    fmt_ci,
+    heatmap_png,
+    html_document,
+    markdown_document,
+    text_sections,
+    text_table,
+)
+from framing.report.render import (
+    render_json as _render_json,
+)
+from framing.report.render import (
+    signed as _signed,
+)
 
 #: (name, formula and reading) of every figure in the report.
 FORMULAS: tuple[tuple[str, str], ...] = (
@@ -91,28 +101,6 @@ EXCLUSION_RULES = (
 )
 
 
-# --------------------------------------------------------------------------- numbers
-
-
-def fmt(x: Any, digits: int = 3) -> str:
-    """A number for a table cell: ``–`` for missing, ``digits`` decimals for floats."""
-    if x is None:
-        return "–"
-    if isinstance(x, float):
-        return f"{x:.{digits}f}"
-    return str(x)
-
-
-def fmt_ci(ci: dict[str, Any] | None) -> str:
-    if not ci or ci.get("low") is None or ci.get("high") is None:
-        return "–"
-    return f"[{ci['low']:.3f}, {ci['high']:.3f}]"
-
-
-def _signed(x: float | None) -> str:
-    return "–" if x is None else f"{x:+.3f}"
-
-
 def _when(stamp: str | None) -> str:
     if not stamp:
         return "–"
@@ -120,41 +108,6 @@ def _when(stamp: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- structure
-
-
-@dataclass
-class Table:
-    heads: list[str]
-    rows: list[list[str]]
-    caption: str = ""
-
-    def numeric(self, col: int) -> bool:
-        cells = [r[col] for r in self.rows if r[col] not in ("–", "")]
-        return bool(cells) and all(_looks_numeric(c) for c in cells)
-
-
-def _looks_numeric(cell: str) -> bool:
-    c = cell.replace("+", "").replace("−", "-").strip()
-    try:
-        float(c.split(" ")[0])
-    except ValueError:
-        return False
-    return True
-
-
-@dataclass
-class Figure:
-    alt: str
-    draw: Callable[[], bytes]
-
-
-@dataclass
-class Section:
-    title: str
-    level: int = 2
-    text: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
 
 
 def summary_table(report: dict[str, Any]) -> Table:
@@ -495,8 +448,8 @@ def build_sections(report: dict[str, Any], *, figures: bool) -> list[Section]:
                 Section(f"Dimension {dim_id} ({d.get('kind', '')}, α {d.get('level', '')})", 2)
             )
             out.extend(subs)
-    out.append(Section("Exclusions", 2, [*EXCLUSION_RULES, *exclusion_lines(report)]))
-    out.append(Section("Formulas", 2, [f"{name}: {text}" for name, text in FORMULAS]))
+    out.append(Section("Exclusions", 2, [*EXCLUSION_RULES, *exclusion_lines(report)], bullets=True))
+    out.append(Section("Formulas", 2, [f"{name}: {text}" for name, text in FORMULAS], bullets=True))
     out.append(
         Section(
             "Provenance",
@@ -510,214 +463,33 @@ def build_sections(report: dict[str, Any], *, figures: bool) -> list[Section]:
     return out
 
 
-# --------------------------------------------------------------------------- figures
-
-
-def heatmap_png(
-    matrix: Sequence[Sequence[float | int | None]],
-    row_labels: Sequence[str],
-    col_labels: Sequence[str],
-    title: str,
-    *,
-    vmin: float | None = None,
-    vmax: float | None = None,
-    cmap: str = "viridis",
-    integer: bool = False,
-    xlabel: str = "",
-    ylabel: str = "",
-) -> bytes:
-    """A heatmap with the value in each cell, as PNG bytes (matplotlib, Agg canvas)."""
-    import matplotlib
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure as MplFigure
-
-    arr = np.array(
-        [[np.nan if x is None else float(x) for x in row] for row in matrix], dtype=float
-    )
-    if arr.ndim != 2:
-        arr = arr.reshape(len(row_labels), len(col_labels))
-    n_rows, n_cols = arr.shape
-    width = min(16.0, 2.5 + 0.55 * n_cols + 0.07 * max((len(s) for s in row_labels), default=0))
-    height = min(14.0, 2.0 + 0.45 * n_rows + 0.06 * max((len(s) for s in col_labels), default=0))
-    fig = MplFigure(figsize=(width, height), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    cm = matplotlib.colormaps[cmap].with_extremes(bad="#dddddd")
-    im = ax.imshow(np.ma.masked_invalid(arr), cmap=cm, vmin=vmin, vmax=vmax, aspect="auto")
-    fig.colorbar(im, ax=ax, shrink=0.8)
-    ax.set_xticks(range(n_cols), labels=list(col_labels), rotation=45, ha="right", fontsize=8)
-    ax.set_yticks(range(n_rows), labels=list(row_labels), fontsize=8)
-    ax.set_title(title, fontsize=10)
-    if xlabel:
-        ax.set_xlabel(xlabel)
-    if ylabel:
-        ax.set_ylabel(ylabel)
-    lo = np.nanmin(arr) if np.isfinite(arr).any() else 0.0
-    hi = np.nanmax(arr) if np.isfinite(arr).any() else 1.0
-    mid = ((vmin if vmin is not None else lo) + (vmax if vmax is not None else hi)) / 2
-    for (i, j), x in np.ndenumerate(arr):
-        label = "–" if np.isnan(x) else (f"{int(x)}" if integer else f"{x:.2f}")
-        if integer and x == 0:
-            continue
-        dark = cmap == "Blues" and not np.isnan(x) and x > mid
-        ax.text(
-            j, i, label, ha="center", va="center", fontsize=7, color="white" if dark else "black"
-        )
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
-
-
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-# --------------------------------------------------------------------------- text
-
-
-def _text_table(t: Table) -> list[str]:
-    widths = [
-        max(len(h), *(len(r[i]) for r in t.rows)) if t.rows else len(h)
-        for i, h in enumerate(t.heads)
-    ]
-    right = [t.numeric(i) and i > 0 for i in range(len(t.heads))]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
-        ).rstrip()
-
-    out = []
-    if t.caption:
-        out.append(t.caption)
-    out.append(line(t.heads))
-    out.append("  ".join("-" * w for w in widths))
-    out.extend(line(r) for r in t.rows)
-    return out
-
-
 def render_table(report: dict[str, Any]) -> str:
     """The terminal report: the summary table with the α interval, then any breakdowns."""
-    lines = _text_table(summary_table(report))
+    lines = text_table(summary_table(report))
     lines.append("")
     lines.append(bootstrap_note(report))
     lines.append(excluded_summary(report))
     for dim_id, d in report["dimensions"].items():
-        for sec in dimension_sections(dim_id, d, figures=False):
-            lines.append("")
-            lines.append(f"== {sec.title} ==")
-            lines.extend(sec.text)
-            for t in sec.tables:
-                lines.extend(_text_table(t))
-                lines.append("")
-            if lines[-1] == "":
-                lines.pop()
+        lines.extend(text_sections(dimension_sections(dim_id, d, figures=False)))
     return "\n".join(lines) + "\n"
 
 
 def render_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-
-
-# --------------------------------------------------------------------------- markdown
-
-
-def _md_text(c: str) -> str:
-    """Escape the characters Markdown would read as markup (emphasis, HTML, links)."""
-    for ch in ("\\", "`", "*", "_", "<", "[", "]"):
-        c = c.replace(ch, "\\" + ch)
-    return c.replace("\n", " ")
-
-
-def _md_cell(c: str) -> str:
-    return _md_text(c).replace("|", "\\|")
-
-
-def _md_table(t: Table) -> list[str]:
-    out = []
-    if t.caption:
-        out += [f"*{_md_cell(t.caption)}*", ""]
-    out.append("| " + " | ".join(_md_cell(h) for h in t.heads) + " |")
-    out.append(
-        "|"
-        + "|".join("---:" if t.numeric(i) and i > 0 else "---" for i in range(len(t.heads)))
-        + "|"
-    )
-    out.extend("| " + " | ".join(_md_cell(c) for c in r) + " |" for r in t.rows)
-    return out
+    return _render_json(report)
 
 
 def render_markdown(report: dict[str, Any]) -> str:
-    lines = ["# Agreement report", ""]
     dims = ", ".join(report["dimensions"]) or "none"
-    lines += [f"Database {_md_text(report['meta']['db'])}; dimensions: {_md_text(dims)}.", ""]
-    for sec in build_sections(report, figures=True):
-        lines += ["#" * sec.level + " " + _md_text(sec.title), ""]
-        bullets = sec.title in ("Exclusions", "Formulas")
-        for p in sec.text:
-            lines.append(f"- {_md_text(p)}" if bullets else _md_text(p))
-            if not bullets:
-                lines.append("")
-        if bullets:
-            lines.append("")
-        for t in sec.tables:
-            lines += [*_md_table(t), ""]
-        for f in sec.figures:
-            lines += [f"![{_md_text(f.alt)}]({data_uri(f.draw())})", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-# --------------------------------------------------------------------------- html
-
-_CSS = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0 1.2em; font-size: 0.9em; }
-th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; }
-th { background: #f3f3f3; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-caption { caption-side: top; text-align: left; font-style: italic; }
-img { max-width: 100%; display: block; margin: 0.5em 0 1.5em; }
-"""
-
-
-def _html_table(t: Table) -> str:
-    e = html.escape
-    num = [t.numeric(i) and i > 0 for i in range(len(t.heads))]
-    parts = ["<table>"]
-    if t.caption:
-        parts.append(f"<caption>{e(t.caption)}</caption>")
-    parts.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in t.heads) + "</tr>")
-    for r in t.rows:
-        cells = "".join(
-            f'<td class="num">{e(c)}</td>' if n else f"<td>{e(c)}</td>"
-            for c, n in zip(r, num, strict=True)
-        )
-        parts.append(f"<tr>{cells}</tr>")
-    parts.append("</table>")
-    return "\n".join(parts)
+    intro = f"Database {report['meta']['db']}; dimensions: {dims}."
+    text, _ = markdown_document("Agreement report", [intro], build_sections(report, figures=True))
+    return text
 
 
 def render_html(report: dict[str, Any]) -> str:
     e = html.escape
     dims = ", ".join(report["dimensions"]) or "none"
-    body = [
-        "<h1>Agreement report</h1>",
-        f"<p>Database <code>{e(report['meta']['db'])}</code>; dimensions: {e(dims)}.</p>",
-    ]
-    for sec in build_sections(report, figures=True):
-        body.append(f"<h{sec.level}>{e(sec.title)}</h{sec.level}>")
-        if sec.title in ("Exclusions", "Formulas"):
-            body.append("<ul>" + "".join(f"<li>{e(p)}</li>" for p in sec.text) + "</ul>")
-        else:
-            body.extend(f"<p>{e(p)}</p>" for p in sec.text)
-        body.extend(_html_table(t) for t in sec.tables)
-        body.extend(f'<img alt="{e(f.alt)}" src="{data_uri(f.draw())}">' for f in sec.figures)
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        "<title>Agreement report</title>\n"
-        f"<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
-    )
+    intro = f"<p>Database <code>{e(report['meta']['db'])}</code>; dimensions: {e(dims)}.</p>"
+    return html_document("Agreement report", [intro], build_sections(report, figures=True))
 
 
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
@@ -734,6 +506,3 @@ def render(report: dict[str, Any], fmt_name: str) -> str:
         return RENDERERS[fmt_name](report)
     except KeyError:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt_name!r}") from None
-
-
-# --------------------------------------------------------------------------- files

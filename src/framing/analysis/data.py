@@ -1,4 +1,9 @@
-"""Glue between the store and :mod:`framing.agreement`: label matrices per dimension."""
+"""The analysis data layer: current labels as coded coders × units matrices per dimension.
+
+Agreement (:mod:`framing.breakdowns`) and the source-bias analysis
+(:mod:`framing.analysis.bias`) both start here; the store only reads the columns
+(:meth:`Store.current_label_columns`).
+"""
 
 from __future__ import annotations
 
