@@ -49,6 +49,35 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, numbers.Real)
 
 
+def _label_kind(v: Any) -> str:
+    """``"number"``, ``"text"`` or ``"other"``: the kinds that must not mix in one data set."""
+    if isinstance(v, str | np.str_):
+        return "text"
+    if _is_number(v):
+        return "number"
+    return "other"
+
+
+def check_label_types(labels: Sequence[Any]) -> None:
+    """Refuse data that mix numbers and strings (``1`` and ``'1'``).
+
+    Whether ``1`` and ``'1'`` are one category or two is a guess either way,
+    and numpy's own guess depends on whether a missing value is present, so
+    a coefficient could change when an empty unit is added.  We refuse such
+    data instead, naming an example of each kind.
+    """
+    seen: dict[str, Any] = {}
+    for v in labels:
+        kind = _label_kind(v)
+        if kind not in seen:
+            seen[kind] = v
+            if "number" in seen and "text" in seen:
+                raise ValueError(
+                    f"reliability data mix numbers and strings ({seen['number']!r} and "
+                    f"{seen['text']!r}); convert the labels to one type first"
+                )
+
+
 def _normalise_label(v: Any) -> Any:
     """Lists and sets become frozensets so that set-valued labels are hashable."""
     if isinstance(v, list | set):
@@ -93,6 +122,10 @@ def _as_array(data: Any) -> np.ndarray:
             arr = _object_matrix(data)
         else:
             if arr.dtype == object and arr.ndim != 2:
+                arr = _object_matrix(data)
+            elif arr.dtype.kind in "US" and arr.ndim == 2:
+                # numpy turned every label into a string, numbers included: keep
+                # the originals so that a mix of 1 and '1' is seen (and refused)
                 arr = _object_matrix(data)
             elif arr.ndim == 3 and arr.dtype.kind in "OUS":
                 # labels that are equal-length lists: numpy added a third axis
@@ -169,6 +202,7 @@ def encode(data: Any, values: Sequence[Any] | None = None) -> Coded:
         flat_list = arr.ravel().tolist()
     missing = [_is_missing(v) for v in flat_list]
     labels = [_normalise_label(v) for v, m in zip(flat_list, missing, strict=True) if not m]
+    check_label_types(labels)
     if values is None and all(_is_number(v) for v in labels):
         num = np.array(
             [math.nan if m else float(v) for v, m in zip(flat_list, missing, strict=True)],
@@ -196,10 +230,28 @@ def encode(data: Any, values: Sequence[Any] | None = None) -> Coded:
     return Coded(codes.reshape(arr.shape), domain, numeric)
 
 
+def _rating_list(x: Any, name: str) -> list[Any]:
+    """One rater's ratings as a list; an (n, 1) or (1, n) array counts as 1-D.
+
+    A 2-D numpy array is never read as set-valued labels (each row a set):
+    that silently turned a column vector into one-element sets.  Set-valued
+    labels must be given explicitly, as lists or sets in a list.
+    """
+    if isinstance(x, np.ndarray):
+        if x.ndim == 2 and 1 in x.shape:
+            x = x.ravel()
+        elif x.ndim != 1:
+            raise ValueError(
+                f"{name} must be 1-D (or an (n, 1) / (1, n) array), got shape {x.shape}"
+            )
+        return x.tolist()
+    return list(x)
+
+
 def encode_pair(a: Any, b: Any, labels: Sequence[Any] | None = None) -> Coded:
     """Two 1-D rating sequences as a 2 × N coded matrix."""
-    a_list = a.tolist() if isinstance(a, np.ndarray) else list(a)
-    b_list = b.tolist() if isinstance(b, np.ndarray) else list(b)
+    a_list = _rating_list(a, "a")
+    b_list = _rating_list(b, "b")
     if len(a_list) != len(b_list):
         raise ValueError(f"a and b differ in length ({len(a_list)} != {len(b_list)})")
     m = np.empty((2, len(a_list)), dtype=object)
