@@ -79,9 +79,9 @@ FORMAT_CHOICES = ("table", "json", "markdown", "html")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
     default=None,
-    help="Write to FILE (atomically) instead of stdout.",
+    help="Write to FILE (atomically; '-' is stdout) instead of stdout.",
 )
 @db_option
 @codebook_option
@@ -159,8 +159,9 @@ def agreement(
     if output is None:
         click.echo(text, nl=False)
         return
-    write_atomic(output, text)
-    click.echo(f"Wrote {out_fmt} agreement report to {output}", err=True)
+    write_atomic(output, text, protect=(db_path,))
+    if str(output) != "-":
+        click.echo(f"Wrote {out_fmt} agreement report to {output}", err=True)
 
 
 # ---------------------------------------------------------------- disagreements

@@ -22,7 +22,10 @@ from framing.cli.group import main
     help="Output format.",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout)."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="File (default stdout; '-' is stdout). Never the database itself.",
 )
 @db_option
 @codebook_option
@@ -44,9 +47,10 @@ def export(fmt: str, output: Path | None, db_path: str, codebook_path: str | Non
         return
     from framing.atomic import atomic_writer
 
-    with atomic_writer(output) as fh:
+    with atomic_writer(output, protect=(db_path,)) as fh:
         n = writer(store, cb, fh)
-    click.echo(f"Wrote {n} units to {output}", err=True)
+    if str(output) != "-":
+        click.echo(f"Wrote {n} units to {output}", err=True)
 
 
 # ---------------------------------------------------------------- import-labels

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -13,6 +16,29 @@ from framing.store.rows import _friendly, _now
 from framing.store.schema import KNOWN_MIGRATIONS, _expected_columns, migrations
 
 DEFAULT_DB = Path("annotations") / "framing.db"
+
+log = logging.getLogger("framing.store")
+
+
+def check_db_path(path: str | Path) -> None:
+    """Refuse what SQLite would accept but cannot be a framing database: ``:memory:``
+    and URIs (a session that saves nothing), and anything but a regular file (a FIFO
+    or a character device would hang or read forever; a folder cannot be opened)."""
+    spath = str(path)
+    if spath in ("", ":memory:") or spath.startswith("file:"):
+        raise FramingError(
+            f"{spath or repr(spath)}: not a database file; --db must name a file on disk "
+            "(an in-memory database would save nothing)"
+        )
+    try:
+        mode = os.stat(spath).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise FramingError(f"{spath}: cannot open ({err.strerror or err})") from err
+    if not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise FramingError(f"{spath}: {what}; --db must name an SQLite database file")
 
 
 class StoreBase:
@@ -35,6 +61,7 @@ class StoreBase:
         :class:`FramingError` for a missing, locked, foreign, older (read-only) or
         newer-schema file.
         """
+        check_db_path(path)
         p = Path(path)
         spath = str(p)
         if not p.exists():
@@ -64,12 +91,30 @@ class StoreBase:
 
     @classmethod
     def _open_readonly(cls, p: Path) -> Self:
+        """Open with ``mode=ro``: a consistent snapshot that sees the WAL and honours
+        locks. A lock held by another process is an error, never a reason to read
+        around it. The one fallback, ``immutable=1``, is taken only when SQLite cannot
+        open a WAL database in a read-only folder *and* there is no ``-wal`` file
+        (so every committed change is in the main file), and it says so."""
         uri = p.resolve().as_uri()
         try:
             conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=2.0)
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError:
-            # A WAL database in a read-only folder cannot get its -shm file.
+        except sqlite3.OperationalError as err:
+            if "unable to open" not in str(err):
+                raise
+            wal = Path(f"{p}-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise FramingError(
+                    f"{p}: cannot read consistently: SQLite cannot open it read-only here "
+                    f"({err}), and {wal.name} holds changes not yet in the main file; make "
+                    "the folder writable, or copy the database with its -wal file"
+                ) from err
+            log.warning(
+                "%s: warning: opened as an immutable snapshot (the folder is read-only); "
+                "a process writing to it now would not be seen",
+                p,
+            )
             conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
         store = cls(Database(conn), str(p))
         store.db.execute("PRAGMA busy_timeout = 2000")
@@ -130,22 +175,44 @@ class StoreBase:
 
 
 class _WriteTxn:
-    """``with store._write():`` — an atomic block whose errors are one line."""
+    """``with store._write():`` — an atomic block whose errors are one line.
+
+    It starts with ``BEGIN IMMEDIATE``: the write lock is taken at the start (waiting
+    up to the busy timeout), so a transaction that reads and then writes cannot fail
+    with "database is locked" halfway when another writer commits in between (a
+    plain ``BEGIN`` upgrades its read lock late, and SQLite cannot wait then). Nested
+    blocks are savepoints.
+    """
 
     def __init__(self, store: StoreBase) -> None:
         self.store = store
         self._cm: Any = None
 
     def __enter__(self) -> None:
-        self._cm = self.store.db.atomic()
+        conn = self.store.db.conn
         try:
-            self._cm.__enter__()
+            if conn.in_transaction:
+                self._cm = self.store.db.atomic()
+                self._cm.__enter__()
+            else:
+                conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
             raise _friendly(self.store.path, err) from err
 
     def __exit__(self, et: Any, ev: Any, tb: Any) -> Literal[False]:
+        conn = self.store.db.conn
         try:
-            self._cm.__exit__(et, ev, tb)
+            if self._cm is not None:
+                self._cm.__exit__(et, ev, tb)
+            elif et is None:
+                try:
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.rollback()
+                    raise
+            elif conn.in_transaction:
+                conn.rollback()
         except sqlite3.Error as err:
             raise _friendly(self.store.path, err) from err
         if isinstance(ev, sqlite3.Error):
