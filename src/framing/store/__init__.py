@@ -25,19 +25,21 @@ transaction, committed before the UI moves on, so ``kill -9`` loses nothing.
 
 The class is assembled from mixins, one file per job: ``base`` (opening, schema
 checks, transactions), ``documents`` (ingest, units), ``queue`` (navigation, skips,
-progress) and ``labels`` (label history, bulk reads for agreement).
+progress; every queue query goes through ``QueueMixin._queue_sql``), ``labels``
+(label history, bulk reads for agreement) and ``study`` (schema m002: study settings,
+assignments, checks, exposures to others' labels, live sessions).
 """
 
 from __future__ import annotations
 
 from framing.store.base import DEFAULT_DB
 from framing.store.labels import LabelsMixin
-from framing.store.queue import QueueMixin
 from framing.store.rows import LabelColumns, decode_value, encode_value
 from framing.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
+from framing.store.study import StudyMixin
 
 
-class Store(LabelsMixin, QueueMixin):
+class Store(LabelsMixin, StudyMixin):
     """A framing database. Open it with :meth:`Store.open`."""
 
 

@@ -28,14 +28,35 @@ class LabelsMixin(DocumentsMixin):
         value: LabelValue,
         *,
         origin: str = "ui",
+        hints_condition: str | None = None,
+        shown_at: str | None = None,
+        active_ms: int | None = None,
     ) -> int:
-        """Append one label row and commit it before returning (``value=None`` retracts)."""
+        """Append one label row and commit it before returning (``value=None`` retracts).
+
+        Its ``phase`` is decided here, from the record: ``review`` if the annotator
+        has been shown another annotator's labels of this unit, else ``independent``.
+        """
         with self._write():
             self._ensure_annotator(annotator)
             cur = self.db.execute(
-                "INSERT INTO labels (unit_id, annotator, dimension, value, origin, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [unit_id, annotator, dimension, encode_value(value), origin, _now()],
+                "INSERT INTO labels (unit_id, annotator, dimension, value, origin, created_at,"
+                " phase, hints_condition, shown_at, active_ms) VALUES (?, ?, ?, ?, ?, ?,"
+                " CASE WHEN EXISTS (SELECT 1 FROM exposures WHERE annotator = ? AND unit_id = ?)"
+                " THEN 'review' ELSE 'independent' END, ?, ?, ?)",
+                [
+                    unit_id,
+                    annotator,
+                    dimension,
+                    encode_value(value),
+                    origin,
+                    _now(),
+                    annotator,
+                    unit_id,
+                    hints_condition,
+                    shown_at,
+                    active_ms,
+                ],
             )
         return int(cur.lastrowid or 0)
 

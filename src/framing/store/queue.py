@@ -3,47 +3,111 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Literal
 
 from framing.models import Unit
 from framing.store.documents import DocumentsMixin
 from framing.store.rows import _UNIT_COLUMNS, _maybe_unit, _now
 
+#: The unit columns, qualified for a query that joins ``units u`` with other tables.
+_U_COLUMNS = ", ".join(f"u.{c.strip()}" for c in _UNIT_COLUMNS.split(","))
+
+Direction = Literal["next", "prev"]
+
 
 class QueueMixin(DocumentsMixin):
-    def next_unit(self, after: Unit | None, *, queued_only: bool = True) -> Unit | None:
-        """The unit after ``after`` in queue order (the first one if ``after`` is None).
+    """Navigation through one annotator's queue.
 
-        One indexed range query: ``(doc_id, position) > (?, ?)``.
+    Every queue query goes through :meth:`_queue_sql`, the one place that knows what
+    a queue is: in open mode (no study), every queued unit in document and position
+    order; in a study, the units assigned to the annotator, in their ``seq`` order
+    (an indexed join with ``assignments``). Blind order and adjudication queues are
+    more joins there, not edits across the queries.
+    """
+
+    def _queue_sql(
+        self,
+        select: str,
+        annotator: str | None,
+        *,
+        where: str = "",
+        params: Sequence[Any] = (),
+        cursor: Unit | None = None,
+        direction: Direction = "next",
+        ordered: bool = True,
+        limit: int | None = None,
+        queued_only: bool = True,
+    ) -> tuple[str, list[Any]]:
+        """The SQL (and its parameters) of a query over ``annotator``'s queue.
+
+        ``select`` names columns of ``units u``; ``where`` adds a condition (with
+        ``params``); ``cursor`` keeps the units after (``next``) or before (``prev``)
+        that unit, and the rows come in that direction's order when ``ordered``.
         """
-        q = "queued = 1 AND " if queued_only else ""
-        if after is None:
-            row = self.db.execute(
-                f"SELECT {_UNIT_COLUMNS} FROM units WHERE {q}1 ORDER BY doc_id, position LIMIT 1"
-            ).fetchone()
+        args: list[Any] = []
+        conds: list[str] = []
+        desc = " DESC" if direction == "prev" else ""
+        cmp = "<" if direction == "prev" else ">"
+        if annotator is not None and self.study_active():
+            frm = "assignments a JOIN units u ON u.unit_id = a.unit_id"
+            conds.append("a.annotator = ?")
+            args.append(annotator)
+            if queued_only:
+                conds.append("u.queued = 1")
+            if cursor is not None:
+                conds.append(
+                    f"a.seq {cmp} (SELECT seq FROM assignments WHERE annotator = ? AND unit_id = ?)"
+                )
+                args += [annotator, cursor.unit_id]
+            order = f"a.seq{desc}"
         else:
-            row = self.db.execute(
-                f"SELECT {_UNIT_COLUMNS} FROM units WHERE {q}(doc_id, position) > (?, ?)"
-                " ORDER BY doc_id, position LIMIT 1",
-                [after.doc_id, after.position],
-            ).fetchone()
-        return _maybe_unit(row)
+            frm = "units u"
+            if queued_only:
+                conds.append("u.queued = 1")
+            if cursor is not None:
+                conds.append(f"(u.doc_id, u.position) {cmp} (?, ?)")
+                args += [cursor.doc_id, cursor.position]
+            order = f"u.doc_id{desc}, u.position{desc}"
+        if where:
+            conds.append(where)
+            args += list(params)
+        sql = f"SELECT {select} FROM {frm} WHERE {' AND '.join(conds) or '1'}"
+        if ordered:
+            sql += f" ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return sql, args
 
-    def last_unit(self, *, queued_only: bool = True) -> Unit | None:
-        """The last unit in queue order."""
-        q = "WHERE queued = 1 " if queued_only else ""
-        row = self.db.execute(
-            f"SELECT {_UNIT_COLUMNS} FROM units {q}ORDER BY doc_id DESC, position DESC LIMIT 1"
-        ).fetchone()
-        return _maybe_unit(row)
+    def _queue_unit(self, annotator: str | None, **kw: Any) -> Unit | None:
+        sql, args = self._queue_sql(_U_COLUMNS, annotator, limit=1, **kw)
+        return _maybe_unit(self.db.execute(sql, args).fetchone())
 
-    def prev_unit(self, before: Unit, *, queued_only: bool = True) -> Unit | None:
-        q = "queued = 1 AND " if queued_only else ""
-        row = self.db.execute(
-            f"SELECT {_UNIT_COLUMNS} FROM units WHERE {q}(doc_id, position) < (?, ?)"
-            " ORDER BY doc_id DESC, position DESC LIMIT 1",
-            [before.doc_id, before.position],
-        ).fetchone()
-        return _maybe_unit(row)
+    def study_active(self) -> bool:
+        """Whether this database holds a study (then queues are assignments)."""
+        if self._study_cache is None:
+            row = self.db.execute("SELECT 1 FROM study LIMIT 1").fetchone()
+            self._study_cache = row is not None
+        return self._study_cache
+
+    _study_cache: bool | None = None
+
+    def next_unit(
+        self, after: Unit | None, annotator: str | None = None, *, queued_only: bool = True
+    ) -> Unit | None:
+        """The unit after ``after`` in ``annotator``'s queue (the first if ``after`` is None).
+
+        One indexed range query: ``(doc_id, position) > (?, ?)``, or ``seq > ?`` in a study.
+        """
+        return self._queue_unit(annotator, cursor=after, queued_only=queued_only)
+
+    def last_unit(self, annotator: str | None = None, *, queued_only: bool = True) -> Unit | None:
+        """The last unit in ``annotator``'s queue."""
+        return self._queue_unit(annotator, direction="prev", queued_only=queued_only)
+
+    def prev_unit(
+        self, before: Unit, annotator: str | None = None, *, queued_only: bool = True
+    ) -> Unit | None:
+        return self._queue_unit(annotator, cursor=before, direction="prev", queued_only=queued_only)
 
     def context(self, unit: Unit) -> tuple[Unit | None, Unit | None]:
         """The units just before and after ``unit`` in its document (any kind)."""
@@ -95,23 +159,30 @@ class QueueMixin(DocumentsMixin):
         )
 
     def first_unfinished(self, annotator: str, dimension_ids: Sequence[str]) -> Unit | None:
-        """The first queued unit this annotator has neither finished nor skipped."""
+        """The first unit in the annotator's queue they have neither finished nor skipped."""
         dims = list(dimension_ids)
-        row = self.db.execute(
-            f"SELECT {_UNIT_COLUMNS} FROM units WHERE queued = 1"
-            f" AND unit_id NOT IN ({self._done_sql(len(dims))})"
-            f" AND unit_id NOT IN ({self._SKIPPED_SQL})"
-            " ORDER BY doc_id, position LIMIT 1",
-            [annotator, *dims, len(dims), annotator],
-        ).fetchone()
-        return _maybe_unit(row)
+        return self._queue_unit(
+            annotator,
+            where=f"u.unit_id NOT IN ({self._done_sql(len(dims))})"
+            f" AND u.unit_id NOT IN ({self._SKIPPED_SQL})",
+            params=[annotator, *dims, len(dims), annotator],
+        )
 
     def progress(self, annotator: str, dimension_ids: Sequence[str]) -> tuple[int, int]:
-        """``(done, total)``: queued units with every dimension labelled, of all queued."""
+        """``(done, total)``: units of the annotator's queue with every dimension
+        labelled, of all units in that queue."""
         dims = list(dimension_ids)
-        done = self.db.execute(
-            f"SELECT COUNT(*) FROM units WHERE queued = 1 AND unit_id IN"
-            f" ({self._done_sql(len(dims))})",
-            [annotator, *dims, len(dims)],
-        ).fetchone()[0]
-        return int(done), self.count_units(queued_only=True)
+        sql, args = self._queue_sql(
+            "COUNT(*)",
+            annotator,
+            where=f"u.unit_id IN ({self._done_sql(len(dims))})",
+            params=[annotator, *dims, len(dims)],
+            ordered=False,
+        )
+        done = self.db.execute(sql, args).fetchone()[0]
+        return int(done), self.queue_size(annotator)
+
+    def queue_size(self, annotator: str | None = None) -> int:
+        """How many units are in ``annotator``'s queue (every queued unit in open mode)."""
+        sql, args = self._queue_sql("COUNT(*)", annotator, ordered=False)
+        return int(self.db.execute(sql, args).fetchone()[0])

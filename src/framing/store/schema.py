@@ -10,6 +10,13 @@ from sqlite_utils import Database
 
 migrations = Migrations("framing")
 
+#: The assignments table's indexes; a large assignment drops and rebuilds them in its
+#: transaction (building an index once is several times faster than 2M inserts into it).
+ASSIGNMENT_INDEXES = (
+    "CREATE UNIQUE INDEX idx_assignments_unit ON assignments (annotator, unit_id)",
+    "CREATE UNIQUE INDEX idx_assignments_seq ON assignments (annotator, seq)",
+)
+
 
 @migrations()
 def m001_initial(db: Database) -> None:
@@ -86,6 +93,82 @@ def m001_initial(db: Database) -> None:
         SELECT l.unit_id, l.annotator, l.dimension, l.value, l.origin, l.created_at
         FROM labels AS l
         WHERE l.id IN (SELECT MAX(id) FROM labels GROUP BY unit_id, annotator, dimension)
+          AND l.value IS NOT NULL
+        """
+    )
+
+
+@migrations()
+def m002_study(db: Database) -> None:
+    """Studies (issue 8): who labels what, under which conditions, and how long it took.
+
+    Additive only: new tables, and new nullable columns on ``labels`` (a label made
+    by release 0.1.0 keeps NULLs there: its phase and condition were not recorded).
+    """
+    table = db.table
+    # One row: the study's settings as JSON (framing.study.StudySettings), an id that
+    # identifies it across copies (merge refuses another study), the codebook it uses.
+    table("study").create(
+        {
+            "id": int,
+            "study_uid": str,
+            "settings": str,
+            "codebook": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"study_uid", "settings", "created_at"},
+    )
+    table("study_annotators").create(
+        {"name": str, "hints_condition": str, "added_at": str},
+        pk="name",
+        not_null={"hints_condition", "added_at"},
+    )
+    # One row per (annotator, unit) in the study: ``seq`` is the unit's place in that
+    # annotator's queue; ``role`` is calibration, regular or check. No foreign key to
+    # units: a re-segmented unit may go away, and the queue's join then drops it.
+    table("assignments").create(
+        {"annotator": str, "unit_id": str, "seq": int, "role": str, "created_at": str},
+        not_null={"annotator", "unit_id", "seq", "role", "created_at"},
+    )
+    db.execute(ASSIGNMENT_INDEXES[0])
+    db.execute(ASSIGNMENT_INDEXES[1])
+    # Known-answer units (framing checks add).
+    table("checks").create(
+        {"unit_id": str, "dimension": str, "value": str, "created_at": str},
+        pk=("unit_id", "dimension"),
+        foreign_keys=[("unit_id", "units", "unit_id")],
+        not_null={"value", "created_at"},
+    )
+    # An annotator saw other annotators' labels on a unit (from then on, their labels
+    # of that unit are review labels, kept but never counted in agreement).
+    table("exposures").create(
+        {"id": int, "annotator": str, "unit_id": str, "created_at": str},
+        pk="id",
+        not_null={"annotator", "unit_id", "created_at"},
+    )
+    db.execute("CREATE INDEX idx_exposures_annotator_unit ON exposures (annotator, unit_id)")
+    # Live annotation sessions, to warn about a second one under the same name.
+    table("sessions").create(
+        {"id": int, "annotator": str, "host": str, "pid": int, "started_at": str, "ended_at": str},
+        pk="id",
+        not_null={"annotator", "started_at"},
+    )
+    labels = table("labels")
+    labels.add_column("phase", str)  # independent | review (NULL: not recorded)
+    labels.add_column("hints_condition", str)  # on | off (NULL: not recorded)
+    labels.add_column("shown_at", str)  # when the unit was put on screen
+    labels.add_column("active_ms", int)  # active time on the unit (idle > 60 s not counted)
+    # The latest label per (unit, annotator, dimension) among those made before its
+    # author saw anybody else's label: what agreement counts by default.
+    db.execute(
+        """
+        CREATE VIEW independent_labels AS
+        SELECT l.unit_id, l.annotator, l.dimension, l.value, l.origin, l.created_at
+        FROM labels AS l
+        WHERE l.id IN (SELECT MAX(id) FROM labels WHERE COALESCE(phase, 'independent')
+                       = 'independent' GROUP BY unit_id, annotator, dimension)
           AND l.value IS NOT NULL
         """
     )

@@ -144,7 +144,7 @@ class Session:
         With ``wrap`` (after completing a unit), the end of the queue leads back to
         this annotator's first unfinished, unskipped unit, if any is left.
         """
-        nxt = self.store.next_unit(self.unit)
+        nxt = self.store.next_unit(self.unit, self.annotator)
         if nxt is None and wrap:
             nxt = self.store.first_unfinished(self.annotator, self.dim_ids)
         if nxt is None:
@@ -157,7 +157,11 @@ class Session:
 
     def go_prev(self) -> bool:
         """Show the previous queued unit; from the end message, the last one."""
-        prev = self.store.last_unit() if self.unit is None else self.store.prev_unit(self.unit)
+        prev = (
+            self.store.last_unit(self.annotator)
+            if self.unit is None
+            else self.store.prev_unit(self.unit, self.annotator)
+        )
         if prev is None:
             return False
         self.show(prev)
