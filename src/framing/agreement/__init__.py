@@ -8,7 +8,13 @@ Jaccard) sets.
 Reproduces the published worked examples: Krippendorff (2011) nominal
 0.743 (= 113/152), ordinal 0.8154, interval 0.8491, ratio 0.7974; Fleiss'
 kappa on Wikipedia's table 0.2099; Cohen's kappa of [[20, 5], [10, 15]] 0.4;
-and Gwet's irrCAC examples (AC1 0.77544, Brennan–Prediger 0.77273, …).
+and Gwet's irrCAC examples (AC1 0.77544, Brennan–Prediger 0.77273, …),
+including their standard errors and intervals.
+
+:func:`estimate` returns any chance-corrected coefficient with its analytic
+standard error, confidence interval, z and p (:class:`Estimate`); every
+coefficient that can be weighted takes ``weights=``, one of :data:`SCHEMES`
+or a symmetric matrix (:mod:`framing.agreement.weights`).
 
 :func:`encode` turns such data into the integer form every coefficient works
 on (:class:`Coded`, :data:`MISSING` for a missing value, categories in
@@ -26,10 +32,12 @@ from framing.agreement.alpha import (
     masi_distance,
 )
 from framing.agreement.bootstrap import BootstrapResult, bootstrap_alpha
+from framing.agreement.estimate import COEFFICIENTS, Estimate, estimate
 from framing.agreement.kappa import (
     brennan_prediger,
     cohen_kappa,
     cohen_kappa_from_table,
+    conger_kappa,
     fleiss_kappa,
     fleiss_kappa_from_counts,
     gwet_ac1,
@@ -39,9 +47,15 @@ from framing.agreement.kappa import (
     scott_pi,
 )
 from framing.agreement.summary import LEVEL_FOR_KIND, label_cell, summarize
+from framing.agreement.weights import SCHEMES
 
 __all__ = [
+    "COEFFICIENTS",
     "LEVELS",
+    "SCHEMES",
+    "Estimate",
+    "conger_kappa",
+    "estimate",
     "LEVEL_FOR_KIND",
     "MISSING",
     "BootstrapResult",

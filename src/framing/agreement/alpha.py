@@ -34,6 +34,7 @@ from typing import Any, Literal
 import numpy as np
 
 from framing.agreement._data import Coded, UnitCounts, distinct_pairs, encode, unit_counts
+from framing.agreement.weights import custom_distance
 
 Level = Literal["nominal", "ordinal", "interval", "ratio", "masi", "jaccard"]
 LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio", "masi", "jaccard")
@@ -220,8 +221,14 @@ def midranks(n_c: np.ndarray) -> np.ndarray:
     return np.cumsum(n_c, axis=-1) - n_c / 2.0
 
 
-def make_metric(level: str, coded: Coded, n_c: np.ndarray) -> Metric:
-    """Bind ``level`` to the domain of ``coded`` and the pairable counts ``n_c``."""
+def make_metric(level: str, coded: Coded, n_c: np.ndarray, distance: Any = None) -> Metric:
+    """Bind ``level`` to the domain of ``coded`` and the pairable counts ``n_c``.
+
+    A custom ``distance`` (callable or matrix, see :func:`custom_distance`)
+    replaces the level's difference function.
+    """
+    if distance is not None:
+        return Metric("custom", n_c, dist=custom_distance(distance, coded.domain))
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}; got {level!r}")
     if level == "nominal":
@@ -319,7 +326,10 @@ def _alpha_from(n: float, observed: float, expected: float) -> float:
 
 
 def krippendorff_alpha(
-    data: Any, level: Level | str = "nominal", values: Sequence[Any] | None = None
+    data: Any,
+    level: Level | str = "nominal",
+    values: Sequence[Any] | None = None,
+    distance: Any = None,
 ) -> float:
     """Krippendorff's alpha for coders × units reliability data.
 
@@ -341,6 +351,10 @@ def krippendorff_alpha(
         The value domain in order.  Ordinal alpha uses it as the scale order
         (required for string labels; numbers default to numeric order).  Every
         observed value must be in it.
+    distance
+        A custom difference function ``δ²``: a callable ``(a, b) -> float``
+        or a V × V matrix in ``values`` order (symmetric, non-negative, zero
+        diagonal).  It replaces ``level``'s; an asymmetric matrix is refused.
 
     Returns
     -------
@@ -351,6 +365,11 @@ def krippendorff_alpha(
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}; got {level!r}")
     coded = encode(data, values)
+    if distance is not None:
+        parts = alpha_parts(coded, with_pairs=True)
+        metric = make_metric(level, coded, parts.n_c, distance)
+        observed = float(observed_per_unit(parts, metric).sum())
+        return _alpha_from(parts.n, observed, metric.expected_total())
     if level == "ordinal" and values is None and coded.numeric is None:
         raise ValueError("ordinal alpha on labels needs values= giving the scale order")
     if level == "nominal" and coded.codes.shape[0] <= 12:

@@ -14,10 +14,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from framing.agreement._data import Coded, distinct_pairs, encode, encode_pair, unit_counts
+from framing.agreement._data import Coded, distinct_pairs, encode, unit_counts
+from framing.agreement.estimate import multi_parts, ordered_weights, pair_parts, pair_table
+from framing.agreement.weights import is_unweighted
 
 KappaWeights = Literal["linear", "quadratic"] | None
-GwetWeights = Literal["identity", "unweighted", "linear", "quadratic", "ordinal"] | np.ndarray
+#: A weight scheme name (see :mod:`framing.agreement.weights`), a matrix, or None.
+Weights = str | np.ndarray | Sequence[Sequence[float]] | None
+GwetWeights = Weights
 
 
 def _ratio(num: float, den: float) -> float:
@@ -29,14 +33,33 @@ def _ratio(num: float, den: float) -> float:
 # --------------------------------------------------------------------------- multi-rater
 
 
-def percent_agreement(data: Any) -> float:
-    """Mean, over units with ≥ 2 ratings, of the share of agreeing rater pairs.
+def percent_agreement(
+    data: Any,
+    weights: Any = None,
+    method: str = "pairwise",
+    tolerance: float = 0,
+    values: Sequence[Any] | None = None,
+) -> float:
+    """Percent agreement over units with ≥ 2 ratings.
 
-    For a unit with ``m`` ratings of which ``n_c`` are ``c`` the share is
-    ``Σ_c n_c (n_c − 1) / (m (m − 1))`` (Fleiss 1971's ``P_i``; Gwet 2014,
-    *Handbook of Inter-Rater Reliability*, ch. 2, "percent agreement").
+    ``method="pairwise"`` (default): the mean over units of the share of
+    agreeing rater pairs, ``Σ_c n_c (n_c − 1) / (m (m − 1))`` (Fleiss 1971's
+    ``P_i``; Gwet 2014, ch. 2), weighted as Gwet's ``p_a`` when ``weights``
+    is given.  ``method="all"``: the share of units on which every rater
+    agrees (irr's ``agree``; irr keeps only fully rated units, we keep every
+    unit with ≥ 2 ratings).  ``tolerance`` (numbers, or positions in
+    ``values=``) counts ratings at most that far apart as agreeing, in
+    either method.  ``nan`` when no unit has two ratings.
     """
-    uc = unit_counts(encode(data), 2)
+    if is_unweighted(weights) and method == "pairwise" and tolerance == 0:
+        return _percent_agreement(encode(data, values))
+    return multi_parts(
+        "percent_agreement", data, weights, values=values, method=method, tolerance=tolerance
+    ).value
+
+
+def _percent_agreement(coded: Coded) -> float:
+    uc = unit_counts(coded, 2)
     if uc.n_units == 0:
         return math.nan
     agree = np.bincount(
@@ -60,7 +83,12 @@ def _fleiss(row_sq: np.ndarray, m: np.ndarray, col_sums: np.ndarray) -> float:
     return float(_ratio(p_mean - p_mean_exp, 1 - p_mean_exp))
 
 
-def fleiss_kappa(data: Any) -> float:
+def fleiss_kappa(
+    data: Any,
+    weights: Any = None,
+    missing: str = "pooled",
+    values: Sequence[Any] | None = None,
+) -> float:
     """Fleiss' kappa for coders × units data; units may have different numbers of ratings.
 
     Fleiss (1971), "Measuring nominal scale agreement among many raters",
@@ -72,9 +100,14 @@ def fleiss_kappa(data: Any) -> float:
     ratings this is exactly ``statsmodels.stats.inter_rater.fleiss_kappa``.
     (Gwet's ``irrCAC::fleiss.kappa.raw`` instead averages per-unit
     proportions over every unit with ≥ 1 rating; the two differ only with
-    missing ratings.)
+    missing ratings.)  ``missing="pooled"`` (default) is the former,
+    ``missing="gwet"`` the latter.  ``weights`` (a scheme or matrix, see
+    :mod:`framing.agreement.weights`) gives Gwet's weighted form
+    ``p_e = Σ_kl w_kl π_k π_l``.
     """
-    uc = unit_counts(encode(data), 2)
+    if not is_unweighted(weights) or missing != "pooled":
+        return multi_parts("fleiss_kappa", data, weights, values=values, missing=missing).value
+    uc = unit_counts(encode(data, values), 2)
     row_sq = np.bincount(uc.eu, weights=(uc.en * uc.en).astype(np.float64), minlength=uc.n_units)
     col = np.bincount(uc.ec, weights=uc.en.astype(np.float64), minlength=uc.n_values)
     return _fleiss(row_sq, uc.m, col)
@@ -96,50 +129,36 @@ def fleiss_kappa_from_counts(table: Any) -> float:
     return _fleiss((t * t).sum(axis=1), t.sum(axis=1), t.sum(axis=0))
 
 
-def brennan_prediger(data: Any, n_categories: int | None = None) -> float:
+def brennan_prediger(
+    data: Any,
+    weights: Any = None,
+    n_categories: int | None = None,
+    values: Sequence[Any] | None = None,
+) -> float:
     """Brennan & Prediger's (1981) free-marginal kappa ``(p_a − 1/q) / (1 − 1/q)``.
 
     Brennan & Prediger (1981), "Coefficient kappa: some uses, misuses, and
     alternatives", Educational and Psychological Measurement 41:687–699;
     multi-rater form as in Gwet (2014).  ``p_a`` is :func:`percent_agreement`;
     ``q`` is ``n_categories`` or, by default, the number of distinct values
-    in the data.
+    in the data (``len(values)`` when given) — statsmodels'
+    ``fleiss_kappa(method="randolph")`` is this with ``n_categories`` the
+    table's columns.  Weighted (Gwet 2014): ``p_e = Σ_kl w_kl / q²``.
     """
-    coded = encode(data)
+    if not is_unweighted(weights):
+        return multi_parts(
+            "brennan_prediger", data, weights, values=values, n_categories=n_categories
+        ).value
+    coded = encode(data, values)
+    if n_categories is not None and n_categories < coded.n_values:
+        raise ValueError(
+            f"n_categories={n_categories} is fewer than the {coded.n_values} categories used"
+        )
     q = n_categories if n_categories is not None else coded.n_values
     if q < 2:
         return math.nan
     pa = percent_agreement(coded)
     return _ratio(pa - 1.0 / q, 1.0 - 1.0 / q)
-
-
-def _gwet_weights(coded: Coded, weights: GwetWeights) -> np.ndarray:
-    q = coded.n_values
-    if isinstance(weights, np.ndarray):
-        w = np.asarray(weights, dtype=np.float64)
-        if w.shape != (q, q):
-            raise ValueError(f"weights must be {q} × {q} (one row per value), got {w.shape}")
-        return w
-    if weights in ("identity", "unweighted"):
-        return np.eye(q)
-    if weights not in ("linear", "quadratic", "ordinal"):
-        raise ValueError(f"unknown weights {weights!r}")
-    if coded.numeric is not None:
-        x = coded.numeric
-        rank = np.argsort(np.argsort(x, kind="stable"), kind="stable").astype(np.float64)
-    else:
-        x = rank = np.arange(q, dtype=np.float64)
-    if weights == "ordinal":
-        nkl = np.abs(rank[:, None] - rank[None, :]) + 1.0
-        z = nkl * (nkl - 1.0) / 2.0
-        return 1.0 - z / z.max() if z.max() > 0 else np.ones((q, q))
-    span = float(x.max() - x.min()) if q else 0.0
-    diff = np.abs(x[:, None] - x[None, :])
-    if span == 0:
-        return np.ones((q, q))
-    if weights == "linear":
-        return 1.0 - diff / span
-    return 1.0 - (diff / span) ** 2
 
 
 def _gwet(coded: Coded, w: np.ndarray) -> float:
@@ -190,21 +209,13 @@ def gwet_ac2(
     ``p_a`` averages ``Σ_k r_ik (r*_ik − 1) / (r_i (r_i − 1))`` with
     ``r*_ik = Σ_l w_kl r_il`` over units with ``r_i ≥ 2``, and
     ``p_e = T_w Σ_k π_k (1 − π_k) / (q (q − 1))`` with ``T_w = Σ_kl w_kl``.
-    Weights follow Gwet's definitions (as in ``irrCAC``): ``"linear"``
-    ``1 − |x_k − x_l| / (x_max − x_min)``, ``"quadratic"`` the same squared,
-    ``"ordinal"`` ``1 − C(M_kl, 2) / max``; ``x`` is the numeric value for
-    numbers, otherwise the position in ``values`` (required for labels).
-    An explicit q × q matrix in domain order is accepted too.
+    Weights are any of Gwet's schemes (see :mod:`framing.agreement.weights`;
+    ``x`` is the numeric value for numbers, otherwise the position in
+    ``values``, required for labels) or a symmetric q × q matrix in domain
+    order.
     """
     coded = encode(data, values)
-    if (
-        not isinstance(weights, np.ndarray)
-        and weights not in ("identity", "unweighted")
-        and values is None
-        and coded.numeric is None
-    ):
-        raise ValueError("weighted AC2 on labels needs values= giving the category order")
-    return _gwet(coded, _gwet_weights(coded, weights))
+    return _gwet(coded, ordered_weights(weights, coded, values is not None))
 
 
 # --------------------------------------------------------------------------- two raters
@@ -245,31 +256,33 @@ def _confusion(c1: np.ndarray, c2: np.ndarray, v: int) -> np.ndarray:
 def cohen_kappa(
     a: Sequence[Any] | np.ndarray,
     b: Sequence[Any] | np.ndarray,
-    weights: KappaWeights = None,
+    weights: Weights = None,
     labels: Sequence[Any] | None = None,
+    wt_vector: Sequence[float] | None = None,
 ) -> float:
     """Cohen's kappa (Cohen 1960) or weighted kappa (Cohen 1968) of two raters.
 
-    ``κ = 1 − Σ_ij w_ij o_ij / Σ_ij w_ij e_ij`` with ``w = 1 − I`` unweighted,
-    ``|i − j|`` linear, ``(i − j)²`` quadratic.  Missing values (``None`` /
-    ``NaN``) are dropped pairwise.  Weight positions come from ``labels``
-    order when given (then the result equals
-    ``sklearn.metrics.cohen_kappa_score(a, b, labels=labels, weights=...)``),
-    otherwise from the numeric values themselves — never from whichever
-    labels happen to be observed.  Weighted kappa on string labels therefore
-    needs ``labels``.  Values outside ``labels`` raise ``ValueError``.
-    Returns ``nan`` when expected agreement is 1 (e.g. both raters used one
-    and the same category throughout) or no pair is complete.
+    ``κ = 1 − Σ_ij d_ij o_ij / Σ_ij d_ij e_ij`` with disagreement weights
+    ``d = 1 − w``: ``w = I`` unweighted; any of Gwet's schemes by name
+    (``"linear"`` gives ``d ∝ |i − j|``, ``"quadratic"`` ``d ∝ (i − j)²``, as
+    scikit-learn); a symmetric agreement-weight matrix in ``labels`` order; or
+    statsmodels' ``"toeplitz"`` with ``wt_vector`` (``d_ij = wt_vector[|i − j|]``,
+    scaled to a maximum of 1).  Missing values (``None`` / ``NaN``) are
+    dropped pairwise.  Weight positions come from ``labels`` order when given
+    (then the result equals ``sklearn.metrics.cohen_kappa_score(a, b,
+    labels=labels, weights=...)``), otherwise from the numeric values
+    themselves — never from whichever labels happen to be observed.
+    Weighted kappa on string labels therefore needs ``labels``.  Values
+    outside ``labels`` raise ``ValueError``.  Returns ``nan`` when expected
+    agreement is 1 (e.g. both raters used one and the same category
+    throughout) or no pair is complete.  :func:`~framing.agreement.estimate`
+    adds the standard error (Fleiss, Cohen & Everitt 1969).
     """
-    coded = encode_pair(a, b, labels)
-    x: np.ndarray | None = None
-    if weights is not None and labels is None:
-        if coded.numeric is None:
-            raise ValueError("weighted kappa on labels needs labels= giving their order")
-        x = coded.numeric
-    v = coded.n_values
-    conf = _confusion(coded.codes[0], coded.codes[1], v)
-    return _kappa_from_confusion(conf, _kappa_weights(v, weights, x))
+    coded, table = pair_table(a, b, labels)
+    if is_unweighted(weights) and wt_vector is None:
+        return _kappa_from_confusion(table, _kappa_weights(coded.n_values, None, None))
+    w = ordered_weights(weights, coded, labels is not None, wt_vector)
+    return _kappa_from_confusion(table, 1.0 - w)
 
 
 def cohen_kappa_from_table(table: Any, weights: KappaWeights = None) -> float:
@@ -284,23 +297,33 @@ def cohen_kappa_from_table(table: Any, weights: KappaWeights = None) -> float:
     return _kappa_from_confusion(t, _kappa_weights(t.shape[0], weights, None))
 
 
-def scott_pi(a: Sequence[Any] | np.ndarray, b: Sequence[Any] | np.ndarray) -> float:
+def scott_pi(
+    a: Sequence[Any] | np.ndarray,
+    b: Sequence[Any] | np.ndarray,
+    weights: Weights = None,
+    labels: Sequence[Any] | None = None,
+) -> float:
     """Scott's pi (Scott 1955, "Reliability of content analysis: the case of nominal scale coding").
 
-    ``π = (p_o − p_e) / (1 − p_e)`` with ``p_e = Σ_k ((a_k + b_k) / 2n)²``,
-    the squared pooled category proportions.  Missing values are dropped
-    pairwise; ``nan`` when ``p_e = 1``.
+    ``π = (p_o − p_e) / (1 − p_e)`` with ``p_e = Σ_kl w_kl π_k π_l`` and
+    ``π_k = (a_k + b_k) / 2n`` the pooled category proportions (``w = I``
+    unweighted; weights as in :func:`cohen_kappa`).  Missing values are
+    dropped pairwise; ``nan`` when ``p_e = 1`` or no pair is complete.
     """
-    coded = encode_pair(a, b)
-    v = coded.n_values
-    conf = _confusion(coded.codes[0], coded.codes[1], v).astype(np.float64)
-    n = conf.sum()
-    if n == 0:
-        return math.nan
-    po = np.trace(conf) / n
-    pooled = (conf.sum(axis=0) + conf.sum(axis=1)) / (2.0 * n)
-    pe = float(np.sum(pooled * pooled))
-    return _ratio(po - pe, 1.0 - pe)
+    return pair_parts("scott_pi", a, b, weights, labels=labels).value
+
+
+def conger_kappa(data: Any, weights: Weights = None, values: Sequence[Any] | None = None) -> float:
+    """Conger's kappa (Conger 1980), the multi-rater generalisation of Cohen's kappa.
+
+    Conger (1980), "Integration and generalization of kappas for multiple
+    raters", Psychological Bulletin 88:322–328, in Gwet's (2014) form for
+    missing ratings and weights: ``p_a`` as Gwet's AC1; ``p_e = Σ_kl w_kl
+    (p̄_k p̄_l − s²_kl / r)`` with ``p_gk`` the share of rater ``g``'s ratings
+    in category ``k``, ``p̄`` its mean over the ``r`` raters and ``s²`` its
+    covariance.  With two raters and no missing value it is Cohen's kappa.
+    """
+    return multi_parts("conger_kappa", data, weights, values=values).value
 
 
 def mean_pairwise_cohen_kappa(data: Any, labels: Sequence[Any] | None = None) -> float:
