@@ -150,3 +150,30 @@ def write_atomic(path: str | Path, text: str, *, protect: Iterable[str | Path] =
     """Write ``text`` (UTF-8) to ``path`` (see :func:`atomic_writer`)."""
     with atomic_writer(path, protect=protect) as fh:
         fh.write(text)
+
+
+def write_bytes_atomic(
+    path: str | Path, data: bytes, *, protect: Iterable[str | Path] = ()
+) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file beside it, then rename);
+    PNG figures and Parquet files go through here."""
+    check_not_database(path, protect)
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as err:
+        raise FramingError(f"{target}: cannot write here ({err.strerror or err})") from err
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise FramingError(f"{target}: cannot write ({err.strerror or err})") from err
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -7,7 +7,13 @@ that need them, so ``framing --help`` stays fast.
 
 from __future__ import annotations
 
-from framing.cli import agreement, annotate, export, ingest  # noqa: F401  (registers commands)
+from framing.cli import (  # noqa: F401  (registers commands)
+    agreement,
+    analyze,
+    annotate,
+    export,
+    ingest,
+)
 from framing.cli.group import FramingGroup, main
 
 __all__ = ["FramingGroup", "main"]

@@ -18,7 +18,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ def fmt(x: Any, digits: int = 3) -> str:
     return str(x)
 
 
-def fmt_ci(ci: dict[str, Any] | None) -> str:
+def fmt_ci(ci: Mapping[str, Any] | None) -> str:
     if not ci or ci.get("low") is None or ci.get("high") is None:
         return "–"
     return f"[{ci['low']:.3f}, {ci['high']:.3f}]"

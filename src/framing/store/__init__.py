@@ -26,20 +26,22 @@ transaction, committed before the UI moves on, so ``kill -9`` loses nothing.
 The class is assembled from mixins, one file per job: ``base`` (opening, schema
 checks, transactions), ``documents`` (ingest, units), ``queue`` (navigation, skips,
 progress; every queue query goes through ``QueueMixin._queue_sql``), ``labels``
-(label history, bulk reads for agreement) and ``study`` (schema m002: study settings,
-assignments, checks, exposures to others' labels, live sessions).
+(label history, bulk reads for agreement), ``study`` (schema m002: study settings,
+assignments, checks, exposures to others' labels, live sessions) and ``dataset``
+(reads for export and analysis; gold and flags only when their tables exist).
 """
 
 from __future__ import annotations
 
 from framing.store.base import DEFAULT_DB
+from framing.store.dataset import DatasetMixin
 from framing.store.labels import LabelsMixin
 from framing.store.rows import LabelColumns, decode_value, encode_value
 from framing.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 from framing.store.study import StudyMixin
 
 
-class Store(LabelsMixin, StudyMixin):
+class Store(LabelsMixin, StudyMixin, DatasetMixin):
     """A framing database. Open it with :meth:`Store.open`."""
 
 
