@@ -51,6 +51,8 @@ def iter_rows(store: Store, codebook: Codebook) -> Iterator[dict[str, Any]]:
     for unit_id, annotator, dim, value in store.all_current_labels():
         by_unit[unit_id].setdefault(annotator, {})[dim] = value
     dims = codebook.dimension_ids
+    review = store.review_by_unit()  # gold, flags and notes (issue 9)
+    none: dict[str, Any] = {"gold": {}, "flags": [], "notes": []}
     for unit in store.iter_units():
         doc = docs[unit.doc_id]
         labels = by_unit.get(unit.unit_id, {})
@@ -69,6 +71,7 @@ def iter_rows(store: Store, codebook: Codebook) -> Iterator[dict[str, Any]]:
             "labels": {a: dict(sorted(v.items())) for a, v in sorted(labels.items())},
             "majority": {d: majority([v.get(d) for v in labels.values()]) for d in dims},
             "hints": unit.hints,
+            **review.get(unit.unit_id, none),
         }
         yield row
 
@@ -91,18 +94,23 @@ def _flat(value: LabelValue) -> str:
 
 def write_csv(store: Store, codebook: Codebook, out: IO[str]) -> int:
     """CSV: the base columns, ``label:<annotator>:<dimension>`` per pair,
-    ``majority:<dimension>``, and ``hints`` as JSON. Multi values join with ``|``."""
+    ``majority:<dimension>``, ``gold:<dimension>`` and ``gold_method:<dimension>``,
+    and ``hints`` as JSON. Multi values join with ``|``."""
     rows = list(iter_rows(store, codebook))
     annotators = sorted({a for r in rows for a in r["labels"]})
     dims = codebook.dimension_ids
     label_cols = [f"label:{a}:{d}" for a in annotators for d in dims]
-    header = [*BASE_COLUMNS, *label_cols, *[f"majority:{d}" for d in dims], "hints"]
+    gold_cols = [f"{k}:{d}" for d in dims for k in ("gold", "gold_method")]
+    header = [*BASE_COLUMNS, *label_cols, *[f"majority:{d}" for d in dims], *gold_cols, "hints"]
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for r in rows:
         flat = [r[c] if c != "queued" else int(r[c]) for c in BASE_COLUMNS]
         flat += [_flat(r["labels"].get(a, {}).get(d)) for a in annotators for d in dims]
         flat += [_flat(r["majority"][d]) for d in dims]
+        gold = r["gold"]
+        for d in dims:
+            flat += [_flat(gold[d]["value"]), gold[d]["method"]] if d in gold else ["", ""]
         flat.append(json.dumps(r["hints"], ensure_ascii=False) if r["hints"] else "")
         writer.writerow(flat)
     return len(rows)

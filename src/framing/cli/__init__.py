@@ -12,6 +12,7 @@ from framing.cli import (  # noqa: F401  (registers commands)
     analyze,
     annotate,
     export,
+    gold,
     ingest,
 )
 from framing.cli.group import FramingGroup, main

@@ -83,6 +83,12 @@ FORMAT_CHOICES = ("table", "json", "markdown", "html")
     default=None,
     help="Write to FILE (atomically; '-' is stdout) instead of stdout.",
 )
+@click.option(
+    "--vs",
+    type=click.Choice(["gold"]),
+    default=None,
+    help="gold: each annotator's accuracy and Cohen's kappa against the gold labels.",
+)
 @db_option
 @codebook_option
 def agreement(
@@ -96,6 +102,7 @@ def agreement(
     fmt: str | None,
     as_json: bool,
     output: Path | None,
+    vs: str | None,
     db_path: str,
     codebook_path: str | None,
 ) -> None:
@@ -131,6 +138,10 @@ def agreement(
     Units with one rating and labels not in the codebook are excluded (and
     counted). The JSON schema is documented in docs/agreement-json.md.
     """
+    if vs == "gold":  # issue 9: annotators against gold (see framing.cli.gold)
+        from framing.cli.gold import agreement_vs_gold
+
+        return agreement_vs_gold(dimensions, as_json or fmt == "json", db_path, codebook_path)
     if as_json and fmt not in (None, "json"):
         raise click.UsageError("--json means --format json; give only one of them")
     out_fmt = "json" if as_json else (fmt or "table")

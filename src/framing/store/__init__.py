@@ -27,8 +27,9 @@ The class is assembled from mixins, one file per job: ``base`` (opening, schema
 checks, transactions), ``documents`` (ingest, units), ``queue`` (navigation, skips,
 progress; every queue query goes through ``QueueMixin._queue_sql``), ``labels``
 (label history, bulk reads for agreement), ``study`` (schema m002: study settings,
-assignments, checks, exposures to others' labels, live sessions) and ``dataset``
-(reads for export and analysis; gold and flags only when their tables exist).
+assignments, checks, exposures to others' labels, live sessions), ``dataset``
+(reads for export and analysis; gold and flags only when their tables exist) and
+``review`` (flags, notes, gold with provenance, unit split/merge; schema m003_review).
 """
 
 from __future__ import annotations
@@ -36,12 +37,13 @@ from __future__ import annotations
 from framing.store.base import DEFAULT_DB
 from framing.store.dataset import DatasetMixin
 from framing.store.labels import LabelsMixin
+from framing.store.review import ReviewMixin
 from framing.store.rows import LabelColumns, decode_value, encode_value
 from framing.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 from framing.store.study import StudyMixin
 
 
-class Store(LabelsMixin, StudyMixin, DatasetMixin):
+class Store(LabelsMixin, StudyMixin, DatasetMixin, ReviewMixin):
     """A framing database. Open it with :meth:`Store.open`."""
 
 

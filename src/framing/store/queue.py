@@ -110,15 +110,16 @@ class QueueMixin(DocumentsMixin):
         return self._queue_unit(annotator, cursor=before, direction="prev", queued_only=queued_only)
 
     def context(self, unit: Unit) -> tuple[Unit | None, Unit | None]:
-        """The units just before and after ``unit`` in its document (any kind)."""
+        """The units just before and after ``unit`` in its document (any kind but
+        ``superseded``: a split or merged unit's replacements stand in its place)."""
         before = self.db.execute(
             f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ? AND position < ?"
-            " ORDER BY position DESC LIMIT 1",
+            " AND kind != 'superseded' ORDER BY position DESC LIMIT 1",
             [unit.doc_id, unit.position],
         ).fetchone()
         after = self.db.execute(
             f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ? AND position > ?"
-            " ORDER BY position LIMIT 1",
+            " AND kind != 'superseded' ORDER BY position LIMIT 1",
             [unit.doc_id, unit.position],
         ).fetchone()
         return (

@@ -174,6 +174,72 @@ def m002_study(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_review(db: Database) -> None:
+    """Flags, notes, gold labels with provenance, and unit supersession (issue 9).
+
+    Every table is append-only: the row with the highest ``id`` per key counts.
+    """
+    table = db.table
+    table("flags").create(
+        {
+            "id": int,
+            "unit_id": str,
+            "annotator": str,
+            "reason": str,
+            "active": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("unit_id", "units", "unit_id"), ("annotator", "annotators", "name")],
+        not_null={"unit_id", "annotator", "reason", "active", "created_at"},
+    )
+    table("notes").create(
+        {"id": int, "unit_id": str, "annotator": str, "text": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("unit_id", "units", "unit_id"), ("annotator", "annotators", "name")],
+        not_null={"unit_id", "annotator", "created_at"},
+    )
+    table("gold").create(
+        {
+            "id": int,
+            "unit_id": str,
+            "dimension": str,
+            "value": str,
+            "method": str,
+            "decided_by": str,
+            "decided_at": str,
+            "from_labels": str,
+            "confidence": float,
+            "reason": str,
+            "undoes": int,
+        },
+        pk="id",
+        foreign_keys=[("unit_id", "units", "unit_id")],
+        not_null={"unit_id", "dimension", "method", "decided_by", "decided_at"},
+    )
+    table("unit_supersessions").create(
+        {
+            "id": int,
+            "old_unit_id": str,
+            "new_unit_id": str,
+            "operation": str,
+            "old_kind": str,
+            "old_queued": int,
+            "decided_by": str,
+            "decided_at": str,
+        },
+        pk="id",
+        foreign_keys=[("old_unit_id", "units", "unit_id"), ("new_unit_id", "units", "unit_id")],
+        not_null={"old_unit_id", "new_unit_id", "operation", "decided_by", "decided_at"},
+    )
+    db.execute("CREATE INDEX idx_flags_unit ON flags (unit_id, annotator, reason, id)")
+    db.execute("CREATE INDEX idx_notes_unit ON notes (unit_id, annotator, id)")
+    db.execute("CREATE INDEX idx_gold_unit ON gold (unit_id, dimension, id)")
+    db.execute("CREATE INDEX idx_gold_dimension ON gold (dimension, unit_id, id)")
+    db.execute("CREATE INDEX idx_supersessions_old ON unit_supersessions (old_unit_id)")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -1,0 +1,309 @@
+"""Filling the gold table: unanimous units, majority or Dawid–Skene, competence,
+the adjudication queue and agreement against gold.
+
+Between :mod:`framing.gold` (numpy, no store) and the store: it reads the
+annotators' current *independent* labels of one dimension, runs a method, and
+writes automatic rows through :meth:`Store.write_auto_gold`, which never replaces
+a person's decision.  No SQL and no Textual here.
+
+What is counted
+    Current labels in the codebook's scale (off-scale labels are excluded and
+    counted), of units that are not superseded by a split or merge.  A multi
+    dimension's value is its exact label set.  A unit gets automatic gold only
+    when at least ``min_annotators`` (2) different annotators labelled it; the
+    rest are counted as ``too_few``.  The adjudicator's gold never enters these
+    counts: it lives in its own table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from framing.gold import Competence, DawidSkeneResult, Votes, competence, dawid_skene, majority
+from framing.gold import unanimous as unanimous_mask
+from framing.models import Codebook, Dimension, FramingError, LabelValue
+from framing.store import Store
+from framing.store.review import GoldDraft, blocks_automatic
+
+Method = Literal["majority", "dawid_skene", "unanimous"]
+
+
+def _key(value: LabelValue) -> str:
+    """A class key: the label id, or the JSON of a multi dimension's sorted set."""
+    return json.dumps(sorted(value)) if isinstance(value, list) else str(value)
+
+
+def _unkey(key: str) -> LabelValue:
+    return [str(v) for v in json.loads(key)] if key.startswith("[") else key
+
+
+@dataclass(frozen=True)
+class DimensionVotes:
+    """One dimension's votes plus the ids of the label rows behind them."""
+
+    dimension: Dimension
+    votes: Votes
+    label_ids: np.ndarray
+    off_scale: int
+    superseded: int
+
+
+def load_votes(store: Store, codebook: Codebook, dimension: str) -> DimensionVotes:
+    """The current independent labels of ``dimension`` as :class:`Votes`.
+
+    Classes are the codebook's labels in codebook order (for a multi dimension:
+    the label sets seen, sorted).  Units are in document order.
+    """
+    dim = codebook.dimension(dimension)
+    if dim is None:
+        raise FramingError(
+            f"unknown dimension {dimension!r}; the codebook has {', '.join(codebook.dimension_ids)}"
+        )
+    rows = store.independent_label_rows(dimension)
+    gone = store.superseded_unit_ids()
+    scale = set(dim.label_ids)
+    keep: list[tuple[int, str, str, str]] = []
+    off = sup = 0
+    for label_id, unit_id, annotator, value in rows:
+        if unit_id in gone:
+            sup += 1
+            continue
+        ok = (
+            all(v in scale for v in value)
+            if isinstance(value, list)
+            else dim.kind != "multi" and value in scale
+        )
+        if not ok or (isinstance(value, list) and dim.kind != "multi"):
+            off += 1
+            continue
+        keep.append((label_id, unit_id, annotator, _key(value)))
+    classes = sorted({k[3] for k in keep}) if dim.kind == "multi" else list(dim.label_ids)
+    order = store._unit_order(sorted({k[1] for k in keep})) if keep else []
+    rank = {u: i for i, u in enumerate(order)}
+    keep.sort(key=lambda k: (rank[k[1]], k[2]))
+    votes = Votes.from_triples([(k[1], k[2], k[3]) for k in keep], classes)
+    ids = np.array([k[0] for k in keep], dtype=np.int64)
+    return DimensionVotes(dim, votes, ids, off, sup)
+
+
+@dataclass
+class GoldReport:
+    """What ``framing gold`` did in one dimension (JSON via :meth:`to_json`)."""
+
+    dimension: str
+    method: str
+    units: int = 0
+    unanimous: int = 0
+    decided: int = 0
+    written: int = 0
+    kept_adjudicated: int = 0
+    too_few: int = 0
+    ties: list[str] = field(default_factory=list)
+    off_scale_labels: int = 0
+    superseded_labels: int = 0
+    labels: int = 0
+    competence: list[Competence] = field(default_factory=list)
+    model: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dimension": self.dimension,
+            "method": self.method,
+            "labels": self.labels,
+            "units": self.units,
+            "unanimous": self.unanimous,
+            "decided_by_method": self.decided,
+            "rows_written": self.written,
+            "kept_adjudicated": self.kept_adjudicated,
+            "too_few_annotators": self.too_few,
+            "ties_open": self.ties,
+            "excluded": {
+                "off_scale_labels": self.off_scale_labels,
+                "labels_of_superseded_units": self.superseded_labels,
+            },
+            "competence": [c.to_json() for c in self.competence],
+            "model": self.model,
+        }
+
+
+def _n_annotators(votes: Votes) -> np.ndarray:
+    n_ann = max(len(votes.annotators), 1)
+    pairs = np.unique(votes.unit * n_ann + votes.annotator)
+    return np.bincount(pairs // n_ann, minlength=votes.n_units)
+
+
+def _from_labels(dv: DimensionVotes) -> list[list[int]]:
+    """The label row ids behind each unit (labels are sorted by unit)."""
+    bounds = np.searchsorted(dv.votes.unit, np.arange(dv.votes.n_units + 1))
+    ids = dv.label_ids.tolist()
+    b = bounds.tolist()
+    return [sorted(ids[b[i] : b[i + 1]]) for i in range(dv.votes.n_units)]
+
+
+def fill_gold(
+    store: Store,
+    codebook: Codebook,
+    dimension: str,
+    method: Method = "majority",
+    *,
+    decided_by: str = "framing gold",
+    min_annotators: int = 2,
+    max_iter: int = 100,
+    tol: float = 1e-6,
+) -> GoldReport:
+    """Write automatic gold for one dimension and report what was done.
+
+    Unanimous units (``min_annotators`` or more, all agreeing) are marked
+    ``unanimous``; with ``method="unanimous"`` nothing else is written.  Other
+    units get the ``majority`` (ties stay open, listed in ``ties``) or the
+    ``dawid_skene`` decision (argmax posterior, confidence = posterior; the model
+    is fitted on every unit, so unanimous ones inform the error rates).
+    """
+    dv = load_votes(store, codebook, dimension)
+    v = dv.votes
+    rep = GoldReport(
+        dimension,
+        method,
+        units=v.n_units,
+        labels=len(v.unit),
+        off_scale_labels=dv.off_scale,
+        superseded_labels=dv.superseded,
+    )
+    enough = _n_annotators(v) >= min_annotators
+    rep.too_few = int((~enough).sum())
+    unan = unanimous_mask(v, min_annotators) & enough
+    maj = majority(v)
+    value = np.where(unan, maj.value, -1)
+    conf = np.where(unan, 1.0, 0.0)
+    how = np.where(unan, "unanimous", "").astype(object)
+    model: DawidSkeneResult | None = None
+    if method == "majority":
+        rest = enough & ~unan & ~maj.tie
+        value = np.where(rest, maj.value, value)
+        conf = np.where(rest, maj.share, conf)
+        how[rest] = "majority"
+        rep.ties = [v.unit_ids[i] for i in np.flatnonzero(enough & maj.tie).tolist()]
+    elif method == "dawid_skene":
+        model = dawid_skene(v, max_iter=max_iter, tol=tol)
+        rest = enough & ~unan
+        value = np.where(rest, model.value, value)
+        conf = np.where(rest, model.confidence, conf)
+        how[rest] = "dawid_skene"
+        rep.model = {
+            "iterations": model.iterations,
+            "converged": model.converged,
+            "max_iter": max_iter,
+            "tol": tol,
+            "log_likelihood": model.log_likelihood,
+            "priors": dict(zip(v.classes, model.priors.tolist(), strict=True)),
+            "posterior_ties": [v.unit_ids[i] for i in model.posterior_ties.tolist()],
+        }
+    elif method != "unanimous":
+        raise FramingError(f"unknown method {method!r} (majority, dawid_skene or unanimous)")
+    sources = _from_labels(dv)
+    drafts = [
+        GoldDraft(
+            v.unit_ids[i],
+            dimension,
+            _unkey(v.classes[int(value[i])]),
+            str(how[i]),
+            float(conf[i]),
+            sources[i],
+        )
+        for i in np.flatnonzero(value >= 0).tolist()
+    ]
+    rep.unanimous = int(unan.sum())
+    rep.decided = len(drafts) - rep.unanimous
+    decided = {d.unit_id for d in drafts}
+    retract = [] if method == "unanimous" else [u for u in v.unit_ids if u not in decided]
+    rep.written, rep.kept_adjudicated = store.write_auto_gold(
+        drafts, decided_by, dimension=dimension, retract_others=retract
+    )
+    rep.competence = competence(v, gold_codes(store, dv), model)
+    return rep
+
+
+def gold_codes(store: Store, dv: DimensionVotes) -> np.ndarray:
+    """The current gold value of each unit of ``dv`` as a class code (-1: none)."""
+    cix = {c: i for i, c in enumerate(dv.votes.classes)}
+    cur = store.gold_current(dimension=dv.dimension.id)
+    out = np.full(dv.votes.n_units, -1, dtype=np.int64)
+    for i, u in enumerate(dv.votes.unit_ids):
+        row = cur.get((u, dv.dimension.id))
+        if row is not None and row.value is not None:
+            out[i] = cix.get(_key(row.value), -1)
+    return out
+
+
+def vs_gold(
+    store: Store, codebook: Codebook, dimensions: Iterable[str] | None = None
+) -> dict[str, list[Competence]]:
+    """Each annotator's accuracy and Cohen's κ against the current gold values."""
+    dims = list(dimensions) if dimensions else list(codebook.dimension_ids)
+    out = {}
+    for d in dims:
+        dv = load_votes(store, codebook, d)
+        out[d] = competence(dv.votes, gold_codes(store, dv))
+    return out
+
+
+# ------------------------------------------------------------------- adjudication
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A unit waiting for an adjudicator: why it is there and how disagreed."""
+
+    unit_id: str
+    disagreement: float | None
+    flagged: bool
+    rank: int | None
+
+
+def adjudication_queue(
+    store: Store,
+    codebook: Codebook,
+    *,
+    dimension: str | None = None,
+    flagged_only: bool = False,
+    min_disagreement: float = 0.0,
+    include_decided: bool = False,
+) -> list[QueueItem]:
+    """Units needing a decision: disagreements in ``framing disagreements`` rank
+    order (score ≥ ``min_disagreement``), then flagged units in document order.
+
+    A unit drops out once every dimension considered has a current adjudicated
+    gold value (unless ``include_decided``); superseded units never appear.
+    """
+    from framing.breakdowns import rank_disagreements
+
+    dims: Sequence[str] = [dimension] if dimension else codebook.dimension_ids
+    gone = store.superseded_unit_ids()
+    gold = store.gold_current(dimension=dimension)
+
+    def decided(unit_id: str) -> bool:
+        return all(blocks_automatic(gold.get((unit_id, d))) for d in dims)
+
+    flagged = {f.unit_id for f in store.active_flags()}
+    items: list[QueueItem] = []
+    seen: set[str] = set()
+    if not flagged_only:
+        for rank, row in enumerate(rank_disagreements(store, codebook, dimension), start=1):
+            if row.disagreement + 1e-12 < min_disagreement or row.unit_id in gone:
+                continue
+            if not include_decided and decided(row.unit_id):
+                continue
+            seen.add(row.unit_id)
+            items.append(QueueItem(row.unit_id, row.disagreement, row.unit_id in flagged, rank))
+    for fu in store.flagged_units():
+        if fu.unit_id in seen or fu.unit_id in gone:
+            continue
+        if not include_decided and decided(fu.unit_id):
+            continue
+        items.append(QueueItem(fu.unit_id, None, True, None))
+    return items

@@ -1,0 +1,563 @@
+"""Review: flags and notes, gold labels with provenance, and unit split/merge.
+
+Every table here is append-only, like ``labels`` and ``skips``: the row with the
+highest ``id`` per key is the current one, and undoing appends a row.
+
+``flags``   (unit, annotator, reason): ``active`` 1 flags, 0 undoes the flag.
+``notes``   (unit, annotator): the latest ``text``; NULL removes the note.
+``gold``    (unit, dimension): the final label with its provenance
+            (``method`` adjudicated | unanimous | majority | dawid_skene,
+            ``decided_by``, ``decided_at``, ``from_labels`` = JSON list of
+            ``labels.id``, ``confidence``, ``reason``). NULL ``value`` means open.
+            A current *adjudicated* row with a value is never replaced by an
+            automatic one (:meth:`ReviewMixin.write_auto_gold` skips it); a later
+            adjudication replaces anything. ``undoes`` marks an undo row.
+``unit_supersessions``  old unit -> new unit(s) of a split or merge; the old
+            units keep their labels, leave the queue and get kind ``superseded``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from framing.models import FramingError, LabelValue, Unit, make_unit_id
+from framing.store.documents import DocumentsMixin
+from framing.store.rows import _UNIT_COLUMNS, _chunks, _now, decode_value, encode_value
+
+#: Why a unit is flagged: the key in the UI picks one of these.
+FLAG_REASONS: tuple[str, ...] = ("segmentation", "guideline_gap", "off_topic", "other")
+GOLD_METHODS: tuple[str, ...] = ("adjudicated", "unanimous", "majority", "dawid_skene")
+AUTOMATIC_METHODS: frozenset[str] = frozenset({"unanimous", "majority", "dawid_skene"})
+#: Kinds of units that are no longer part of a document's current segmentation.
+GONE_KINDS: tuple[str, ...] = ("superseded", "retired")
+
+
+@dataclass(frozen=True)
+class GoldRow:
+    """One row of the gold history (the current one per unit and dimension, usually)."""
+
+    id: int
+    unit_id: str
+    dimension: str
+    value: LabelValue
+    method: str
+    decided_by: str
+    decided_at: str
+    from_labels: list[int]
+    confidence: float | None
+    reason: str | None
+    undoes: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "method": self.method,
+            "confidence": self.confidence,
+            "decided_by": self.decided_by,
+            "decided_at": self.decided_at,
+            "from_labels": list(self.from_labels),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class GoldDraft:
+    """An automatic decision to write (see :meth:`ReviewMixin.write_auto_gold`)."""
+
+    unit_id: str
+    dimension: str
+    value: LabelValue
+    method: str
+    confidence: float | None
+    from_labels: Sequence[int] = ()
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Flag:
+    unit_id: str
+    annotator: str
+    reason: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Note:
+    unit_id: str
+    annotator: str
+    text: str
+    created_at: str
+
+
+@dataclass
+class FlaggedUnit:
+    """A unit with its current flags and notes (``framing flags``)."""
+
+    unit_id: str
+    flags: list[Flag] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.unit_id,
+            "flags": [
+                {"annotator": f.annotator, "reason": f.reason, "at": f.created_at}
+                for f in self.flags
+            ],
+            "notes": [
+                {"annotator": n.annotator, "text": n.text, "at": n.created_at} for n in self.notes
+            ],
+        }
+
+
+_GOLD_COLS = (
+    "id, unit_id, dimension, value, method, decided_by, decided_at, from_labels,"
+    " confidence, reason, undoes"
+)
+
+
+def _gold(row: Sequence[Any]) -> GoldRow:
+    return GoldRow(
+        id=row[0],
+        unit_id=row[1],
+        dimension=row[2],
+        value=decode_value(row[3]),
+        method=row[4],
+        decided_by=row[5],
+        decided_at=row[6],
+        from_labels=json.loads(row[7]) if row[7] else [],
+        confidence=row[8],
+        reason=row[9],
+        undoes=row[10],
+    )
+
+
+def blocks_automatic(row: GoldRow | None) -> bool:
+    """A person decided this unit and dimension: automatic methods leave it alone."""
+    return row is not None and row.method == "adjudicated" and row.value is not None
+
+
+class ReviewMixin(DocumentsMixin):
+    # -------------------------------------------------------------------- flags
+    def flag(self, unit_id: str, annotator: str, reason: str) -> int:
+        """Flag a unit (committed before returning)."""
+        return self._append_flag(unit_id, annotator, reason, 1)
+
+    def unflag(self, unit_id: str, annotator: str, reason: str) -> int:
+        """Undo a flag: appends a row with ``active`` 0."""
+        return self._append_flag(unit_id, annotator, reason, 0)
+
+    def _append_flag(self, unit_id: str, annotator: str, reason: str, active: int) -> int:
+        if reason not in FLAG_REASONS:
+            raise FramingError(f"unknown flag reason {reason!r} (one of {', '.join(FLAG_REASONS)})")
+        with self._write():
+            self._ensure_annotator(annotator)
+            cur = self.db.execute(
+                "INSERT INTO flags (unit_id, annotator, reason, active, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [unit_id, annotator, reason, active, _now()],
+            )
+        return int(cur.lastrowid or 0)
+
+    def active_flags(self, unit_id: str | None = None) -> list[Flag]:
+        """Active flags (of one unit, or all), in time order."""
+        where, args = ("WHERE unit_id = ?", [unit_id]) if unit_id else ("", [])
+        rows = self.db.execute(
+            "SELECT unit_id, annotator, reason, created_at FROM flags WHERE id IN ("
+            f" SELECT MAX(id) FROM flags {where} GROUP BY unit_id, annotator, reason)"
+            " AND active = 1 ORDER BY id",
+            args,
+        ).fetchall()
+        return [Flag(*r) for r in rows]
+
+    # -------------------------------------------------------------------- notes
+    def set_note(self, unit_id: str, annotator: str, text: str | None) -> int:
+        """Replace this annotator's note on a unit (``None`` or blank removes it)."""
+        clean = " ".join(text.split()) if text else None
+        with self._write():
+            self._ensure_annotator(annotator)
+            cur = self.db.execute(
+                "INSERT INTO notes (unit_id, annotator, text, created_at) VALUES (?, ?, ?, ?)",
+                [unit_id, annotator, clean or None, _now()],
+            )
+        return int(cur.lastrowid or 0)
+
+    def current_notes(self, unit_id: str | None = None) -> list[Note]:
+        where, args = ("WHERE unit_id = ?", [unit_id]) if unit_id else ("", [])
+        rows = self.db.execute(
+            "SELECT unit_id, annotator, text, created_at FROM notes WHERE id IN ("
+            f" SELECT MAX(id) FROM notes {where} GROUP BY unit_id, annotator)"
+            " AND text IS NOT NULL ORDER BY id",
+            args,
+        ).fetchall()
+        return [Note(*r) for r in rows]
+
+    def note_of(self, unit_id: str, annotator: str) -> str | None:
+        row = self.db.execute(
+            "SELECT text FROM notes WHERE unit_id = ? AND annotator = ? ORDER BY id DESC LIMIT 1",
+            [unit_id, annotator],
+        ).fetchone()
+        return row[0] if row else None
+
+    def flagged_units(self) -> list[FlaggedUnit]:
+        """Units with an active flag, in document order, with every current note."""
+        flags = self.active_flags()
+        if not flags:
+            return []
+        by_unit: dict[str, FlaggedUnit] = {}
+        for f in flags:
+            by_unit.setdefault(f.unit_id, FlaggedUnit(f.unit_id)).flags.append(f)
+        for n in self.current_notes():
+            if n.unit_id in by_unit:
+                by_unit[n.unit_id].notes.append(n)
+        order = self._unit_order(list(by_unit))
+        return [by_unit[u] for u in order]
+
+    def _unit_order(self, unit_ids: list[str]) -> list[str]:
+        found: list[tuple[str, int, str]] = []
+        for chunk in _chunks(unit_ids):
+            marks = ",".join("?" * len(chunk))
+            found.extend(
+                self.db.execute(
+                    f"SELECT doc_id, position, unit_id FROM units WHERE unit_id IN ({marks})",
+                    chunk,
+                )
+            )
+        return [r[2] for r in sorted(found)]
+
+    # --------------------------------------------------------------------- gold
+    def gold_current(
+        self, unit_id: str | None = None, dimension: str | None = None
+    ) -> dict[tuple[str, str], GoldRow]:
+        """``{(unit_id, dimension): current row}`` (open rows, value None, included)."""
+        conds, args = [], []
+        if unit_id is not None:
+            conds.append("unit_id = ?")
+            args.append(unit_id)
+        if dimension is not None:
+            conds.append("dimension = ?")
+            args.append(dimension)
+        where = ("WHERE " + " AND ".join(conds)) if conds else ""
+        rows = self.db.execute(
+            f"SELECT {_GOLD_COLS} FROM gold WHERE id IN ("
+            f" SELECT MAX(id) FROM gold {where} GROUP BY unit_id, dimension)",
+            args,
+        )
+        return {(r[1], r[2]): _gold(r) for r in rows}
+
+    def gold_history(self, unit_id: str) -> list[GoldRow]:
+        rows = self.db.execute(
+            f"SELECT {_GOLD_COLS} FROM gold WHERE unit_id = ? ORDER BY id", [unit_id]
+        )
+        return [_gold(r) for r in rows]
+
+    def adjudicate(
+        self,
+        unit_id: str,
+        dimension: str,
+        value: LabelValue,
+        decided_by: str,
+        *,
+        reason: str | None = None,
+        from_labels: Sequence[int] = (),
+    ) -> int:
+        """A person's final label (committed before returning); it replaces any row."""
+        return self._append_gold(
+            unit_id, dimension, value, "adjudicated", decided_by, None, from_labels, reason, None
+        )
+
+    def undo_gold(self, row_id: int, decided_by: str) -> int:
+        """Undo gold row ``row_id`` (the current one of its unit and dimension): the
+        previous current row is appended again, or an open row if there was none."""
+        row = self.db.execute(f"SELECT {_GOLD_COLS} FROM gold WHERE id = ?", [row_id]).fetchone()
+        if row is None:
+            raise FramingError(f"{self.path}: no gold row {row_id}")
+        g = _gold(row)
+        cur = self.gold_current(g.unit_id, g.dimension).get((g.unit_id, g.dimension))
+        if cur is None or cur.id != row_id:
+            raise FramingError(f"{self.path}: gold row {row_id} is no longer the current one")
+        prev_row = self.db.execute(
+            f"SELECT {_GOLD_COLS} FROM gold WHERE unit_id = ? AND dimension = ? AND id < ?"
+            " ORDER BY id DESC LIMIT 1",
+            [g.unit_id, g.dimension, row_id],
+        ).fetchone()
+        if prev_row is None:
+            return self._append_gold(
+                g.unit_id, g.dimension, None, g.method, decided_by, None, (), "undo", row_id
+            )
+        p = _gold(prev_row)
+        return self._append_gold(
+            p.unit_id,
+            p.dimension,
+            p.value,
+            p.method,
+            p.decided_by,
+            p.confidence,
+            p.from_labels,
+            p.reason,
+            row_id,
+        )
+
+    def _append_gold(
+        self,
+        unit_id: str,
+        dimension: str,
+        value: LabelValue,
+        method: str,
+        decided_by: str,
+        confidence: float | None,
+        from_labels: Sequence[int],
+        reason: str | None,
+        undoes: int | None,
+    ) -> int:
+        if method not in GOLD_METHODS:
+            raise FramingError(f"unknown gold method {method!r}")
+        with self._write():
+            cur = self.db.execute(
+                "INSERT INTO gold (unit_id, dimension, value, method, decided_by, decided_at,"
+                " from_labels, confidence, reason, undoes) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    unit_id,
+                    dimension,
+                    encode_value(value),
+                    method,
+                    decided_by,
+                    _now(),
+                    json.dumps(list(from_labels)),
+                    confidence,
+                    reason or None,
+                    undoes,
+                ],
+            )
+        return int(cur.lastrowid or 0)
+
+    def write_auto_gold(
+        self,
+        drafts: Iterable[GoldDraft],
+        decided_by: str,
+        *,
+        dimension: str,
+        retract_others: Iterable[str] = (),
+    ) -> tuple[int, int]:
+        """Append automatic gold rows for one dimension in ONE transaction.
+
+        A unit whose current row is an adjudication with a value is skipped (a
+        person's decision is never replaced by a method); a draft equal to the
+        current row is not appended again. ``retract_others``: units whose current
+        automatic value must be withdrawn (now a tie, or no longer labelled): an
+        open row (value NULL) is appended for them. Returns ``(written, kept)``,
+        ``kept`` counting the adjudicated rows left alone.
+        """
+        now = _now()
+        current = self.gold_current(dimension=dimension)
+        rows = []
+        kept = 0
+        for d in drafts:
+            cur = current.get((d.unit_id, dimension))
+            if blocks_automatic(cur):
+                kept += 1
+                continue
+            value = encode_value(d.value)
+            from_json = json.dumps(list(d.from_labels))
+            if (
+                cur is not None
+                and encode_value(cur.value) == value
+                and cur.method == d.method
+                and json.dumps(cur.from_labels) == from_json
+                and _close(cur.confidence, d.confidence)
+            ):
+                continue
+            rows.append(
+                (d.unit_id, dimension, value, d.method, decided_by, now, from_json,
+                 d.confidence, d.reason)
+            )  # fmt: skip
+        for unit_id in retract_others:
+            cur = current.get((unit_id, dimension))
+            if cur is None or cur.value is None or cur.method not in AUTOMATIC_METHODS:
+                continue
+            rows.append(
+                (unit_id, dimension, None, cur.method, decided_by, now, "[]", None,
+                 "no longer decided automatically (a tie, or labels changed)")
+            )  # fmt: skip
+        with self._write():
+            self.db.conn.executemany(
+                "INSERT INTO gold (unit_id, dimension, value, method, decided_by, decided_at,"
+                " from_labels, confidence, reason) VALUES (?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+        return len(rows), kept
+
+    def current_label_ids(self, dimension: str) -> dict[tuple[str, str], int]:
+        """``{(unit_id, annotator): labels.id}`` of the current non-retracted labels."""
+        rows = self.db.execute(
+            "SELECT id, unit_id, annotator FROM labels WHERE id IN ("
+            " SELECT MAX(id) FROM labels WHERE dimension = ? GROUP BY unit_id, annotator)"
+            " AND value IS NOT NULL",
+            [dimension],
+        )
+        return {(r[1], r[2]): r[0] for r in rows}
+
+    def independent_label_rows(self, dimension: str) -> list[tuple[int, str, str, LabelValue]]:
+        """``(labels.id, unit_id, annotator, value)`` of every current label of one
+        dimension made independently (what gold and agreement may count)."""
+        rows = self.db.execute(
+            "SELECT id, unit_id, annotator, value FROM labels WHERE id IN ("
+            " SELECT MAX(id) FROM labels WHERE dimension = ? GROUP BY unit_id, annotator)"
+            " AND value IS NOT NULL",
+            [dimension],
+        ).fetchall()
+        return [
+            (r[0], r[1], r[2], decode_value(r[3]) if r[3].startswith("[") else r[3]) for r in rows
+        ]
+
+    def review_by_unit(self) -> dict[str, dict[str, Any]]:
+        """What the export adds per unit: ``{unit_id: {"gold": {dimension: {value,
+        method, confidence}}, "flags": [...], "notes": [...]}}`` (current rows only;
+        open gold rows are left out). Units with none of these are absent."""
+        out: dict[str, dict[str, Any]] = {}
+
+        def entry(unit_id: str) -> dict[str, Any]:
+            return out.setdefault(unit_id, {"gold": {}, "flags": [], "notes": []})
+
+        for (unit_id, dim), g in sorted(self.gold_current().items()):
+            if g.value is not None:
+                entry(unit_id)["gold"][dim] = {
+                    "value": g.value,
+                    "method": g.method,
+                    "confidence": g.confidence,
+                }
+        for f in self.active_flags():
+            entry(f.unit_id)["flags"].append({"annotator": f.annotator, "reason": f.reason})
+        for n in self.current_notes():
+            entry(n.unit_id)["notes"].append({"annotator": n.annotator, "text": n.text})
+        return out
+
+    # ------------------------------------------------------------ supersession
+    def superseded_unit_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT old_unit_id FROM unit_supersessions")}
+
+    def supersessions(self) -> list[dict[str, Any]]:
+        keys = ("old_unit_id", "new_unit_id", "operation", "decided_by", "decided_at")
+        rows = self.db.execute(
+            f"SELECT {', '.join(keys)} FROM unit_supersessions ORDER BY id"
+        ).fetchall()
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def _live_unit(self, unit_id: str) -> Unit:
+        unit = self.unit(unit_id)
+        if unit is None:
+            raise FramingError(f"{self.path}: no unit {unit_id!r}")
+        if unit.kind in GONE_KINDS:
+            raise FramingError(f"{self.path}: unit {unit_id!r} is {unit.kind}; pick a current one")
+        return unit
+
+    def split_unit(
+        self,
+        unit_id: str,
+        offset: int,
+        decided_by: str,
+        hints_for: Callable[[str], dict[str, Any] | None] | None = None,
+    ) -> tuple[str, str]:
+        """Split a unit at character ``offset`` of its text into two new queued units.
+
+        The old unit keeps its labels and leaves the queue (kind ``superseded``);
+        the later units of its document move down two positions, so every other
+        unit keeps its id. The span is cut at the same offset in the file when
+        the text has the span's length, else proportionally.
+        """
+        unit = self._live_unit(unit_id)
+        left, right = unit.text[:offset].rstrip(), unit.text[offset:].lstrip()
+        if not 0 < offset < len(unit.text) or not left or not right:
+            raise FramingError(
+                f"cannot split unit {unit_id!r} at {offset}: both parts need text "
+                f"(its text has {len(unit.text)} characters)"
+            )
+        width = unit.end - unit.start
+        cut = unit.start + (
+            offset if width == len(unit.text) else round(offset * width / len(unit.text))
+        )
+        cut = min(max(cut, unit.start + 1), unit.end - 1)
+        parts = [(unit.start, cut, left), (cut, unit.end, right)]
+        return tuple(  # type: ignore[return-value]
+            self._supersede([unit], parts, "split", decided_by, hints_for)
+        )
+
+    def merge_with_next(
+        self,
+        unit_id: str,
+        decided_by: str,
+        hints_for: Callable[[str], dict[str, Any] | None] | None = None,
+    ) -> str:
+        """Merge a unit with the next current unit of its document into one new unit."""
+        unit = self._live_unit(unit_id)
+        gone = ",".join(f"'{k}'" for k in GONE_KINDS)
+        row = self.db.execute(
+            f"SELECT unit_id FROM units WHERE doc_id = ? AND position > ?"
+            f" AND kind NOT IN ({gone}) ORDER BY position LIMIT 1",
+            [unit.doc_id, unit.position],
+        ).fetchone()
+        if row is None:
+            raise FramingError(f"unit {unit_id!r} is the last of its document: nothing to merge")
+        nxt = self._live_unit(row[0])
+        text = f"{unit.text} {nxt.text}"
+        return self._supersede([unit, nxt], [(unit.start, nxt.end, text)], "merge", decided_by,
+                               hints_for)[0]  # fmt: skip
+
+    def _supersede(
+        self,
+        old: list[Unit],
+        parts: list[tuple[int, int, str]],
+        operation: str,
+        decided_by: str,
+        hints_for: Callable[[str], dict[str, Any] | None] | None,
+    ) -> list[str]:
+        first, last = old[0], old[-1]
+        doc = first.doc_id
+        new_ids = [make_unit_id(doc, s, e) for s, e, _ in parts]
+        now = _now()
+        with self._write():
+            for nid in new_ids:
+                if self.db.execute("SELECT 1 FROM units WHERE unit_id = ?", [nid]).fetchone():
+                    raise FramingError(f"{self.path}: unit {nid!r} already exists")
+            self.db.execute(
+                "UPDATE units SET position = position + ? WHERE doc_id = ? AND position > ?",
+                [len(parts), doc, last.position],
+            )
+            for i, ((s, e, text), nid) in enumerate(zip(parts, new_ids, strict=True)):
+                hints = hints_for(text) if hints_for else first.hints
+                self.db.execute(
+                    f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        nid,
+                        doc,
+                        last.position + 1 + i,
+                        s,
+                        e,
+                        text,
+                        first.kind,
+                        1,
+                        first.sentiment,
+                        json.dumps(hints, sort_keys=True) if hints else None,
+                    ],
+                )
+            for u in old:
+                self.db.execute(
+                    "UPDATE units SET queued = 0, kind = 'superseded' WHERE unit_id = ?",
+                    [u.unit_id],
+                )
+                for nid in new_ids:
+                    self.db.execute(
+                        "INSERT INTO unit_supersessions (old_unit_id, new_unit_id, operation,"
+                        " old_kind, old_queued, decided_by, decided_at) VALUES (?,?,?,?,?,?,?)",
+                        [u.unit_id, nid, operation, u.kind, int(u.queued), decided_by, now],
+                    )
+        return new_ids
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) < 1e-9

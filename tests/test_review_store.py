@@ -1,0 +1,140 @@
+"""Flags, notes, gold with provenance and unit split/merge in the store (m003_review)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from framing.models import Document, FramingError, UnitDraft
+from framing.store import Store
+from framing.store.review import GoldDraft
+
+DATA = Path(__file__).parent / "data" / "release-0.1.0.db"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store.open(tmp_path / "t.db")
+    doc = Document(doc_id="d", file="d.txt", sha256="x")
+    drafts = [UnitDraft(i, i * 30, i * 30 + 24, f"Sentence number {i:02d} here.") for i in range(5)]
+    s.ingest([(doc, drafts)])
+    return s
+
+
+def _ids(store: Store) -> list[str]:
+    return [u.unit_id for u in store.iter_units()]
+
+
+def test_upgrade_from_release_keeps_every_label(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    shutil.copy(DATA, db)
+    con = sqlite3.connect(db)
+    before = con.execute("SELECT * FROM labels ORDER BY id").fetchall()
+    con.close()
+    assert len(before) >= 540
+    s = Store.open(db)
+    after = s.db.execute("SELECT * FROM labels ORDER BY id").fetchall()
+    assert [tuple(r) for r in after] == [tuple(r) for r in before]
+    names = {m.name for m in __import__("framing.store", fromlist=["migrations"]).migrations
+             .applied(s.db)}  # fmt: skip
+    assert "m003_review" in names
+    # the new tables work on the upgraded file
+    unit = next(iter(s.iter_units()))
+    s.flag(unit.unit_id, "amina", "guideline_gap")
+    assert [f.reason for f in s.active_flags(unit.unit_id)] == ["guideline_gap"]
+
+
+def test_flags_are_append_only_and_undoable(store: Store) -> None:
+    u = _ids(store)[1]
+    store.flag(u, "ann", "segmentation")
+    store.flag(u, "bob", "off_topic")
+    store.unflag(u, "ann", "segmentation")
+    assert [(f.annotator, f.reason) for f in store.active_flags()] == [("bob", "off_topic")]
+    assert store.db.execute("SELECT COUNT(*) FROM flags").fetchone()[0] == 3
+    with pytest.raises(FramingError, match="unknown flag reason"):
+        store.flag(u, "ann", "boring")
+
+
+def test_notes_replace_and_undo(store: Store) -> None:
+    u = _ids(store)[0]
+    store.set_note(u, "ann", "  first   thought ")
+    store.set_note(u, "ann", "second")
+    assert [n.text for n in store.current_notes(u)] == ["second"]
+    store.set_note(u, "ann", "first thought")  # undo = the previous text again
+    store.set_note(u, "bob", None)
+    assert [(n.annotator, n.text) for n in store.current_notes(u)] == [("ann", "first thought")]
+    store.flag(u, "bob", "other")
+    [fu] = store.flagged_units()
+    assert fu.unit_id == u and [n.text for n in fu.notes] == ["first thought"]
+
+
+def test_adjudication_supersedes_automatic_never_the_reverse(store: Store) -> None:
+    u = _ids(store)[0]
+    auto = [GoldDraft(u, "frame", "Economic", "majority", 2 / 3, (1, 2, 3))]
+    assert store.write_auto_gold(auto, "framing gold", dimension="frame") == (1, 0)
+    assert store.write_auto_gold(auto, "framing gold", dimension="frame") == (0, 0)  # same
+    rid = store.adjudicate(u, "frame", "Political", "judge", reason="quote is political")
+    cur = store.gold_current(u)[(u, "frame")]
+    assert (cur.value, cur.method, cur.decided_by, cur.reason) == (
+        "Political", "adjudicated", "judge", "quote is political")  # fmt: skip
+    # a later automatic run leaves the person's decision alone
+    dawid = [GoldDraft(u, "frame", "Economic", "dawid_skene", 0.9, (1, 2, 3))]
+    assert store.write_auto_gold(dawid, "framing gold", dimension="frame") == (0, 1)
+    assert store.gold_current(u)[(u, "frame")].id == rid
+    # undo restores the automatic row (history kept)
+    store.undo_gold(rid, "judge")
+    cur = store.gold_current(u)[(u, "frame")]
+    assert (cur.value, cur.method, cur.undoes) == ("Economic", "majority", rid)
+    assert [g.method for g in store.gold_history(u)] == ["majority", "adjudicated", "majority"]
+
+
+def test_retracting_an_automatic_value_appends_an_open_row(store: Store) -> None:
+    u = _ids(store)[0]
+    store.write_auto_gold([GoldDraft(u, "frame", "Economic", "majority", 1.0)], "g",
+                          dimension="frame")  # fmt: skip
+    store.write_auto_gold([], "g", dimension="frame", retract_others=[u])
+    assert store.gold_current(u)[(u, "frame")].value is None
+
+
+def test_split_keeps_other_ids_and_labels(store: Store) -> None:
+    ids = _ids(store)
+    target = ids[2]
+    store.add_label(target, "ann", "frame", "Economic")
+    store.add_label(ids[3], "ann", "frame", "Political")
+    n_labels = store.db.execute("SELECT COUNT(*) FROM labels").fetchone()[0]
+    left, right = store.split_unit(target, 9, "judge")
+    assert left == "d:60-69" and right == "d:69-84"  # same offset in the file
+    now = [u.unit_id for u in store.iter_units()]
+    assert set(ids) <= set(now) and set(now) - set(ids) == {left, right}
+    old = store.unit(target)
+    assert old is not None and old.kind == "superseded" and not old.queued
+    assert store.db.execute("SELECT COUNT(*) FROM labels").fetchone()[0] == n_labels
+    # new units are queued, in place, and shown as the neighbours of the next unit
+    assert [u.unit_id for u in store.iter_units(queued_only=True)] == [
+        ids[0], ids[1], left, right, ids[3], ids[4]]  # fmt: skip
+    nxt = store.unit(ids[3])
+    assert nxt is not None
+    assert store.context(nxt)[0].unit_id == right  # type: ignore[union-attr]
+    assert store.unit(left).text == "Sentence"  # type: ignore[union-attr]
+    assert store.superseded_unit_ids() == {target}
+    with pytest.raises(FramingError, match="superseded"):
+        store.split_unit(target, 3, "judge")
+    with pytest.raises(FramingError, match="both parts"):
+        store.split_unit(ids[0], 0, "judge")
+
+
+def test_merge_with_next_keeps_other_ids_and_labels(store: Store) -> None:
+    ids = _ids(store)
+    store.add_label(ids[1], "ann", "frame", "Economic")
+    new = store.merge_with_next(ids[1], "judge")
+    assert new == "d:30-84"
+    queued = [u.unit_id for u in store.iter_units(queued_only=True)]
+    assert queued == [ids[0], new, ids[3], ids[4]]
+    assert store.unit(new).text.count("Sentence") == 2  # type: ignore[union-attr]
+    assert {s["old_unit_id"] for s in store.supersessions()} == {ids[1], ids[2]}
+    assert store.current_labels(ids[1], "ann") == {"frame": "Economic"}
+    with pytest.raises(FramingError, match="last of its document"):
+        store.merge_with_next(ids[4], "judge")
