@@ -85,7 +85,8 @@ def test_adjudication_supersedes_automatic_never_the_reverse(store: Store) -> No
     assert store.write_auto_gold(dawid, "framing gold", dimension="frame") == (0, 1)
     assert store.gold_current(u)[(u, "frame")].id == rid
     # undo restores the automatic row (history kept)
-    store.undo_gold(rid, "judge")
+    first = store.gold_history(u)[0].id
+    store.undo_gold(u, "frame", first, "judge")
     cur = store.gold_current(u)[(u, "frame")]
     assert (cur.value, cur.method, cur.undoes) == ("Economic", "majority", rid)
     assert [g.method for g in store.gold_history(u)] == ["majority", "adjudicated", "majority"]

@@ -28,7 +28,7 @@ from framing.gold import Competence, DawidSkeneResult, Votes, competence, dawid_
 from framing.gold import unanimous as unanimous_mask
 from framing.models import Codebook, Dimension, FramingError, LabelValue
 from framing.store import Store
-from framing.store.review import GoldDraft, blocks_automatic
+from framing.store.review import GoldDraft, settled
 
 Method = Literal["majority", "dawid_skene", "unanimous"]
 
@@ -277,8 +277,8 @@ def adjudication_queue(
     """Units needing a decision: disagreements in ``framing disagreements`` rank
     order (score ≥ ``min_disagreement``), then flagged units in document order.
 
-    A unit drops out once every dimension considered has a current adjudicated
-    gold value (unless ``include_decided``); superseded units never appear.
+    A unit drops out once every dimension considered is settled (adjudicated, or
+    unanimous) unless ``include_decided``; superseded units never appear.
     """
     from framing.breakdowns import rank_disagreements
 
@@ -287,7 +287,7 @@ def adjudication_queue(
     gold = store.gold_current(dimension=dimension)
 
     def decided(unit_id: str) -> bool:
-        return all(blocks_automatic(gold.get((unit_id, d))) for d in dims)
+        return all(settled(gold.get((unit_id, d))) for d in dims)
 
     flagged = {f.unit_id for f in store.active_flags()}
     items: list[QueueItem] = []

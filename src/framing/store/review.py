@@ -140,6 +140,11 @@ def blocks_automatic(row: GoldRow | None) -> bool:
     return row is not None and row.method == "adjudicated" and row.value is not None
 
 
+def settled(row: GoldRow | None) -> bool:
+    """Nothing left for an adjudicator: a person decided, or every annotator agreed."""
+    return row is not None and row.value is not None and row.method in ("adjudicated", "unanimous")
+
+
 class ReviewMixin(DocumentsMixin):
     # -------------------------------------------------------------------- flags
     def flag(self, unit_id: str, annotator: str, reason: str) -> int:
@@ -248,6 +253,10 @@ class ReviewMixin(DocumentsMixin):
         )
         return {(r[1], r[2]): _gold(r) for r in rows}
 
+    def gold_row(self, row_id: int) -> GoldRow | None:
+        row = self.db.execute(f"SELECT {_GOLD_COLS} FROM gold WHERE id = ?", [row_id]).fetchone()
+        return _gold(row) if row else None
+
     def gold_history(self, unit_id: str) -> list[GoldRow]:
         rows = self.db.execute(
             f"SELECT {_GOLD_COLS} FROM gold WHERE unit_id = ? ORDER BY id", [unit_id]
@@ -269,36 +278,30 @@ class ReviewMixin(DocumentsMixin):
             unit_id, dimension, value, "adjudicated", decided_by, None, from_labels, reason, None
         )
 
-    def undo_gold(self, row_id: int, decided_by: str) -> int:
-        """Undo gold row ``row_id`` (the current one of its unit and dimension): the
-        previous current row is appended again, or an open row if there was none."""
-        row = self.db.execute(f"SELECT {_GOLD_COLS} FROM gold WHERE id = ?", [row_id]).fetchone()
-        if row is None:
-            raise FramingError(f"{self.path}: no gold row {row_id}")
-        g = _gold(row)
-        cur = self.gold_current(g.unit_id, g.dimension).get((g.unit_id, g.dimension))
-        if cur is None or cur.id != row_id:
-            raise FramingError(f"{self.path}: gold row {row_id} is no longer the current one")
-        prev_row = self.db.execute(
-            f"SELECT {_GOLD_COLS} FROM gold WHERE unit_id = ? AND dimension = ? AND id < ?"
-            " ORDER BY id DESC LIMIT 1",
-            [g.unit_id, g.dimension, row_id],
-        ).fetchone()
-        if prev_row is None:
+    def undo_gold(self, unit_id: str, dimension: str, restore: int | None, decided_by: str) -> int:
+        """Put back the gold of a unit and dimension as it was before a change: row
+        ``restore`` is appended again (or an open row if ``restore`` is None), marked
+        as undoing the current row. History is kept."""
+        cur = self.gold_current(unit_id, dimension).get((unit_id, dimension))
+        undoes = cur.id if cur else None
+        if restore is None:
+            method = cur.method if cur else "adjudicated"
             return self._append_gold(
-                g.unit_id, g.dimension, None, g.method, decided_by, None, (), "undo", row_id
+                unit_id, dimension, None, method, decided_by, None, (), "undo", undoes
             )
-        p = _gold(prev_row)
+        p = self.gold_row(restore)
+        if p is None or (p.unit_id, p.dimension) != (unit_id, dimension):
+            raise FramingError(f"{self.path}: gold row {restore} is not of {unit_id} {dimension}")
         return self._append_gold(
-            p.unit_id,
-            p.dimension,
+            unit_id,
+            dimension,
             p.value,
             p.method,
             p.decided_by,
             p.confidence,
             p.from_labels,
             p.reason,
-            row_id,
+            undoes,
         )
 
     def _append_gold(
@@ -400,14 +403,19 @@ class ReviewMixin(DocumentsMixin):
         )
         return {(r[1], r[2]): r[0] for r in rows}
 
-    def independent_label_rows(self, dimension: str) -> list[tuple[int, str, str, LabelValue]]:
+    def independent_label_rows(
+        self, dimension: str, *, unit_id: str | None = None
+    ) -> list[tuple[int, str, str, LabelValue]]:
         """``(labels.id, unit_id, annotator, value)`` of every current label of one
-        dimension made independently (what gold and agreement may count)."""
+        dimension (of one unit) made independently: what gold may count."""
+        unit_cond, args = (
+            ("AND unit_id = ? ", [dimension, unit_id]) if unit_id else ("", [dimension])
+        )
         rows = self.db.execute(
             "SELECT id, unit_id, annotator, value FROM labels WHERE id IN ("
-            " SELECT MAX(id) FROM labels WHERE dimension = ? GROUP BY unit_id, annotator)"
-            " AND value IS NOT NULL",
-            [dimension],
+            f" SELECT MAX(id) FROM labels WHERE dimension = ? {unit_cond}"
+            " GROUP BY unit_id, annotator) AND value IS NOT NULL",
+            args,
         ).fetchall()
         return [
             (r[0], r[1], r[2], decode_value(r[3]) if r[3].startswith("[") else r[3]) for r in rows
