@@ -32,11 +32,12 @@ def test_upgrade_from_release_keeps_every_label(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     shutil.copy(DATA, db)
     con = sqlite3.connect(db)
-    before = con.execute("SELECT * FROM labels ORDER BY id").fetchall()
+    cols = "id, unit_id, annotator, dimension, value, origin, created_at"
+    before = con.execute(f"SELECT {cols} FROM labels ORDER BY id").fetchall()
     con.close()
     assert len(before) >= 540
     s = Store.open(db)
-    after = s.db.execute("SELECT * FROM labels ORDER BY id").fetchall()
+    after = s.db.execute(f"SELECT {cols} FROM labels ORDER BY id").fetchall()
     assert [tuple(r) for r in after] == [tuple(r) for r in before]
     names = {m.name for m in __import__("framing.store", fromlist=["migrations"]).migrations
              .applied(s.db)}  # fmt: skip
@@ -139,3 +140,17 @@ def test_merge_with_next_keeps_other_ids_and_labels(store: Store) -> None:
     assert store.current_labels(ids[1], "ann") == {"frame": "Economic"}
     with pytest.raises(FramingError, match="last of its document"):
         store.merge_with_next(ids[4], "judge")
+
+
+def test_review_labels_do_not_count_for_gold(store: Store) -> None:
+    """A label made after seeing others' labels (phase review) is kept, never counted."""
+    u = _ids(store)[0]
+    first = store.add_label(u, "ann", "frame", "Economic")
+    store.add_label(u, "bob", "frame", "Political")
+    store.db.execute(
+        "INSERT INTO exposures (annotator, unit_id, created_at) VALUES ('ann', ?, 'now')", [u]
+    )
+    store.add_label(u, "ann", "frame", "Political")  # after exposure: a review label
+    rows = store.independent_label_rows("frame", unit_id=u)
+    assert {(r[2], r[3]) for r in rows} == {("ann", "Economic"), ("bob", "Political")}
+    assert first in {r[0] for r in rows}

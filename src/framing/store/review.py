@@ -407,13 +407,16 @@ class ReviewMixin(DocumentsMixin):
         self, dimension: str, *, unit_id: str | None = None
     ) -> list[tuple[int, str, str, LabelValue]]:
         """``(labels.id, unit_id, annotator, value)`` of every current label of one
-        dimension (of one unit) made independently: what gold may count."""
+        dimension (of one unit) made independently: what gold may count. The latest
+        label made before its author saw others' labels (``phase``, schema m002)
+        counts; a label from before m002 (NULL phase) counts as independent."""
         unit_cond, args = (
             ("AND unit_id = ? ", [dimension, unit_id]) if unit_id else ("", [dimension])
         )
         rows = self.db.execute(
             "SELECT id, unit_id, annotator, value FROM labels WHERE id IN ("
             f" SELECT MAX(id) FROM labels WHERE dimension = ? {unit_cond}"
+            " AND COALESCE(phase, 'independent') = 'independent'"
             " GROUP BY unit_id, annotator) AND value IS NOT NULL",
             args,
         ).fetchall()
