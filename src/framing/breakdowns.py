@@ -64,6 +64,7 @@ from framing.agreement import (
     sorted_domain,
     summarize,
 )
+from framing.agreement.summary import REPORT_COEFFICIENTS, coefficient_estimates
 from framing.analysis import coded_matrices, object_lookup
 from framing.models import Codebook, Dimension, FramingError, LabelValue
 from framing.store import Store
@@ -652,6 +653,8 @@ def agreement_report(
     n_boot: int = 1000,
     breakdown_n_boot: int | None = None,
     seed: int | None = 0,
+    coefficients: Sequence[str] = (),
+    weights: str = "identity",
 ) -> dict[str, Any]:
     """Everything ``framing agreement`` prints, as JSON-ready data.
 
@@ -663,8 +666,17 @@ def agreement_report(
     adds the confusion matrix of that pair (without it, the ``annotator``
     breakdown shows the pair sharing most units).  The summary intervals use
     ``n_boot`` resamples, breakdown rows ``breakdown_n_boot`` (default
-    ``min(n_boot, 500)``).
+    ``min(n_boot, 500)``).  ``coefficients`` (names from
+    :data:`~framing.agreement.summary.REPORT_COEFFICIENTS`) adds an
+    ``estimates`` list per dimension: each coefficient with its analytic SE,
+    CI, z and p (:func:`~framing.agreement.summary.coefficient_estimates`;
+    ``weights`` applies to ordinal dimensions).
     """
+    bad_coef = sorted(set(coefficients) - set(REPORT_COEFFICIENTS))
+    if bad_coef:
+        raise FramingError(
+            f"unknown coefficient {bad_coef[0]!r}; choose from {', '.join(REPORT_COEFFICIENTS)}"
+        )
     wanted = set(by)
     if "all" in wanted:
         wanted = set(BREAKDOWNS)
@@ -688,6 +700,15 @@ def agreement_report(
     dims: dict[str, Any] = {}
     for dim_id, dd in data.items():
         out = dimension_summary(dd, n_boot, seed)
+        if coefficients:
+            chosen_coef = [c for c in REPORT_COEFFICIENTS if c in set(coefficients)]
+            out["estimates"] = (
+                coefficient_estimates(
+                    _coded(dd.data, dd.values), dd.dimension.kind, dd.scale, chosen_coef, weights
+                )
+                if out["units"]
+                else []
+            )
         if "label" in wanted:
             out["by_label"] = by_label(dd, nb_rows, seed)
         if "source" in wanted:
@@ -707,7 +728,7 @@ def agreement_report(
         if "time" in wanted:
             out["drift"] = drift(dd, windows, nb_rows, seed)
         dims[dim_id] = out
-    meta = {
+    meta: dict[str, Any] = {
         "framing_version": _framing_version(),
         "db": store.path,
         "codebook": codebook.name,
@@ -723,6 +744,13 @@ def agreement_report(
             "seed": seed,
         },
     }
+    if coefficients:
+        meta["estimates"] = {
+            "coefficients": [c for c in REPORT_COEFFICIENTS if c in set(coefficients)],
+            "weights": weights,
+            "confidence": CONFIDENCE,
+            "variance": "analytic (Gwet 2014 ch. 5; Fleiss, Cohen & Everitt 1969 for Cohen)",
+        }
     return {"meta": meta, "dimensions": dims}
 
 

@@ -149,20 +149,22 @@ def _conger_pe(codes: np.ndarray, q: int, w: np.ndarray, n: int) -> tuple[float,
     r = codes.shape[0]
     if r < 2:
         return math.nan, np.zeros(n)
-    onehot = np.zeros((r, n, q))  # δ_gik: rater g put unit i in k
-    g_idx, i_idx = np.nonzero(present)
-    onehot[g_idx, i_idx, codes[present]] = 1.0
     ng = present.sum(axis=1).astype(np.float64)  # units rated by each rater
-    pgk = onehot.sum(axis=1) / ng[:, None]  # r × q
+    pgk = np.zeros((r, q))
+    g_idx = np.nonzero(present)[0]
+    np.add.at(pgk, (g_idx, codes[present]), 1.0)
+    pgk /= ng[:, None]
     pbar = pgk.mean(axis=0)
     s2 = (pgk.T @ pgk - r * np.outer(pbar, pbar)) / (r - 1.0)
     pe = float(np.sum(w * (np.outer(pbar, pbar) - s2 / r)))
-    # λ_ig = Σ_k Σ_l w_kl (δ_igl − (ε_ig − n_g/n) p_gl) (n / n_g) (r p̄_k − p_gk)
+    # λ_gi = (n / n_g) Σ_l a_gil u_gl with a_gil = δ_gil − (ε_gi − n_g/n) p_gl and
+    # u_g = Wᵀ (r p̄ − p_g): Gwet's Σ_k Σ_l w_kl a_gil (r p̄_k − p_gk), without a
+    # raters × units × categories array
+    u = (r * pbar[None, :] - pgk) @ w  # r × q (w symmetric: Wᵀ c = c W)
     eps = present.astype(np.float64)  # r × n
-    a = onehot - (eps - (ng / n)[:, None])[:, :, None] * pgk[:, None, :]  # r × n × q
-    b = a @ w.T  # Σ_l w_kl a_gil → r × n × q
-    c = r * pbar[None, :] - pgk  # r × q
-    lam = np.einsum("giq,gq->gi", b, c) * (n / ng)[:, None]
+    first = np.where(present, np.take_along_axis(u, np.maximum(codes, 0), axis=1), 0.0)
+    second = (eps - (ng / n)[:, None]) * np.einsum("gq,gq->g", pgk, u)[:, None]
+    lam = (first - second) * (n / ng)[:, None]
     pe_i = lam.sum(axis=0) / (r * (r - 1.0))
     return pe, pe_i
 

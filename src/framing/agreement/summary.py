@@ -95,3 +95,93 @@ def summarize(data: Any, kind: str, labels: Sequence[str]) -> dict[str, Any]:
     out["fleiss_kappa"] = _clean(fleiss_kappa(coded))
     out["cohen_kappa"] = _clean(mean_pairwise_cohen_kappa(coded))
     return out
+
+
+#: The coefficients ``framing agreement --all`` adds, in display order.
+REPORT_COEFFICIENTS: tuple[str, ...] = (
+    "percent_agreement",
+    "cohen_kappa",
+    "scott_pi",
+    "conger_kappa",
+    "fleiss_kappa",
+    "gwet_ac1",
+    "gwet_ac2",
+    "brennan_prediger",
+)
+TWO_RATER = ("cohen_kappa", "scott_pi")
+
+
+def coefficient_estimates(
+    data: Any,
+    kind: str,
+    labels: Sequence[str],
+    coefficients: Sequence[str] = REPORT_COEFFICIENTS,
+    weights: str = "identity",
+    confidence: float = 0.95,
+) -> list[dict[str, Any]]:
+    """Analytic estimates (value, SE, CI, z, p) of ``coefficients`` for one dimension.
+
+    ``data`` is coders × units as for :func:`summarize` (or a
+    :class:`~framing.agreement.Coded` over ``labels``).  ``weights`` applies
+    to ``ordinal`` dimensions only: nominal and multi dimensions have no
+    order, so they are always unweighted (``"identity"``).  ``gwet_ac2`` is
+    listed only for a weighted dimension (unweighted it is AC1).  Cohen's κ
+    and Scott's π need exactly two annotators with ratings; otherwise their
+    row has ``value`` null and a ``reason`` (Conger's and Fleiss' κ are their
+    multi-rater generalisations).
+    Each row is :meth:`Estimate.to_json` plus ``coefficient`` and ``weights``.
+    """
+    from framing.agreement.estimate import estimate
+
+    w = weights if kind == "ordinal" else "identity"
+    if isinstance(data, Coded):
+        coded = data
+    else:
+        rows = _rows(data, kind)
+        if not rows or not rows[0]:
+            return []
+        coded = encode(rows) if kind == "multi" else encode(rows, list(labels))
+    values = None if kind == "multi" else list(labels)
+    rated = np.flatnonzero((coded.codes >= 0).any(axis=1))
+    out: list[dict[str, Any]] = []
+    for name in coefficients:
+        if name == "gwet_ac2" and w == "identity":
+            continue
+        row: dict[str, Any] = {"coefficient": name, "weights": "identity"}
+        if name in TWO_RATER:
+            if len(rated) != 2:
+                row.update(
+                    weights=w,
+                    value=None,
+                    reason=f"needs 2 annotators, has {len(rated)}",
+                )
+                out.append(row)
+                continue
+            pair = Coded(coded.codes[rated], coded.domain, coded.numeric)
+            row["weights"] = w
+            labels_opt: dict[str, Any] = {} if values is None else {"labels": values}
+            est = estimate(
+                name,
+                [_decode(pair, 0), _decode(pair, 1)],
+                weights=None if w == "identity" else w,
+                confidence=confidence,
+                **labels_opt,
+            )
+        else:
+            row["weights"] = "identity" if name == "gwet_ac1" else w
+            opts: dict[str, Any] = {} if values is None else {"values": values}
+            est = estimate(
+                name,
+                coded,
+                weights=None if row["weights"] == "identity" else w,
+                confidence=confidence,
+                **opts,
+            )
+        row.update(est.to_json())
+        out.append(row)
+    return out
+
+
+def _decode(coded: Coded, i: int) -> list[Any]:
+    lookup = [*coded.domain, None]
+    return [lookup[c] for c in coded.codes[i].tolist()]

@@ -19,6 +19,18 @@ from framing.cli.group import main
 if TYPE_CHECKING:
     from framing.breakdowns import DisagreementRow
 
+# names only (no numpy): ``framing --help`` stays fast
+REPORT_COEFFICIENTS = (
+    "percent_agreement",
+    "cohen_kappa",
+    "scott_pi",
+    "conger_kappa",
+    "fleiss_kappa",
+    "gwet_ac1",
+    "gwet_ac2",
+    "brennan_prediger",
+)
+SCHEMES = ("identity", "linear", "quadratic", "ordinal", "radical", "ratio", "circular", "bipolar")
 BY_CHOICES = ("label", "source", "document", "annotator", "time", "all")
 FORMAT_CHOICES = ("table", "json", "markdown", "html")
 
@@ -69,6 +81,29 @@ FORMAT_CHOICES = ("table", "json", "markdown", "html")
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 @click.option(
+    "--all",
+    "all_coefficients",
+    is_flag=True,
+    help="Add every chance-corrected coefficient with its analytic SE, 95% CI, z and p: "
+    "percent agreement, Cohen's kappa and Scott's pi (2 annotators), Conger's and Fleiss' "
+    "kappa, Gwet's AC1 (AC2 when weighted), Brennan-Prediger.",
+)
+@click.option(
+    "--coefficients",
+    "coefficient_list",
+    default=None,
+    metavar="LIST",
+    help="Like --all, only these (comma-separated): " + ", ".join(REPORT_COEFFICIENTS) + ".",
+)
+@click.option(
+    "--weights",
+    type=click.Choice(SCHEMES),
+    default="identity",
+    show_default=True,
+    help="Agreement weights for ordinal dimensions in --all/--coefficients (Gwet 2014); "
+    "single and multi dimensions are always unweighted.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMAT_CHOICES),
@@ -99,6 +134,9 @@ def agreement(
     n_boot: int,
     breakdown_n_boot: int | None,
     seed: int,
+    all_coefficients: bool,
+    coefficient_list: str | None,
+    weights: str,
     fmt: str | None,
     as_json: bool,
     output: Path | None,
@@ -115,6 +153,13 @@ def agreement(
     alpha 95% CI        bootstrap over units (Gwet 2014), --n-boot resamples, --seed
     fleiss_kappa        Fleiss' kappa, units with fewer than 2 ratings dropped
     cohen_kappa         mean pairwise Cohen's kappa (unweighted)
+
+    \b
+    --all / --coefficients add, per dimension, each coefficient with its
+    analytic standard error, 95% CI, z and p (Gwet 2014 ch. 5; Cohen's kappa:
+    Fleiss, Cohen & Everitt 1969, as SAS and statsmodels):
+      percent_agreement, cohen_kappa, scott_pi, conger_kappa, fleiss_kappa,
+      gwet_ac1, gwet_ac2 (ordinal with --weights), brennan_prediger
 
     \b
     Breakdowns (--by, repeatable):
@@ -134,6 +179,7 @@ def agreement(
       framing agreement --pair alice bob -d certainty
       framing agreement --format html -o report.html
       framing agreement --json --by all > agreement.json
+      framing agreement --all --weights quadratic -d certainty
 
     Units with one rating and labels not in the codebook are excluded (and
     counted). The JSON schema is documented in docs/agreement-json.md.
@@ -145,6 +191,19 @@ def agreement(
     if as_json and fmt not in (None, "json"):
         raise click.UsageError("--json means --format json; give only one of them")
     out_fmt = "json" if as_json else (fmt or "table")
+    coefficients: list[str] = []
+    if all_coefficients and coefficient_list:
+        raise click.UsageError("give either --all or --coefficients, not both")
+    if all_coefficients:
+        coefficients = list(REPORT_COEFFICIENTS)
+    elif coefficient_list:
+        coefficients = [c.strip() for c in coefficient_list.split(",") if c.strip()]
+        unknown = [c for c in coefficients if c not in REPORT_COEFFICIENTS]
+        if unknown:
+            raise click.BadParameter(
+                f"unknown coefficient {unknown[0]!r}; choose from {', '.join(REPORT_COEFFICIENTS)}",
+                param_hint="--coefficients",
+            )
     chosen = set(by)
     if not chosen and out_fmt in ("markdown", "html"):
         chosen = {"all"}
@@ -165,6 +224,8 @@ def agreement(
         n_boot=n_boot,
         breakdown_n_boot=breakdown_n_boot,
         seed=seed,
+        coefficients=coefficients,
+        weights=weights,
     )
     text = render(report, out_fmt)
     if output is None:

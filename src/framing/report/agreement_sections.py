@@ -23,6 +23,7 @@ from framing.report.render import (
     Table,
     fmt,
     fmt_ci,
+    fmt_p,
     heatmap_png,
     html_document,
     markdown_document,
@@ -138,6 +139,57 @@ def summary_table(report: dict[str, Any]) -> Table:
             ]
         )
     return Table(heads, rows)
+
+
+ESTIMATE_NAMES = {
+    "percent_agreement": "% agreement",
+    "cohen_kappa": "Cohen k",
+    "scott_pi": "Scott pi",
+    "conger_kappa": "Conger k",
+    "fleiss_kappa": "Fleiss k",
+    "gwet_ac1": "Gwet AC1",
+    "gwet_ac2": "Gwet AC2",
+    "brennan_prediger": "Brennan-Prediger",
+}
+
+
+def has_estimates(report: dict[str, Any]) -> bool:
+    return any("estimates" in d for d in report["dimensions"].values())
+
+
+def estimates_table(report: dict[str, Any]) -> Table:
+    """``--all``/``--coefficients``: each coefficient with its analytic SE, CI, z and p."""
+    heads = ["dimension", "coefficient", "weights", "value", "SE", "95% CI", "z", "p", "n"]
+    rows = []
+    for dim_id, d in report["dimensions"].items():
+        for e in d.get("estimates", []):
+            ci = e.get("ci") or [None, None]
+            value = fmt(e.get("value"))
+            if e.get("value") is None and e.get("reason"):
+                value = f"– ({e['reason']})"
+            rows.append(
+                [
+                    dim_id,
+                    ESTIMATE_NAMES.get(e["coefficient"], e["coefficient"]),
+                    e.get("weights", "identity"),
+                    value,
+                    fmt(e.get("se")),
+                    fmt_ci({"low": ci[0], "high": ci[1]}),
+                    fmt(e.get("z"), 2),
+                    fmt_p(e.get("p")),
+                    fmt(e.get("n")),
+                ]
+            )
+    return Table(heads, rows)
+
+
+def estimates_note(report: dict[str, Any]) -> str:
+    return (
+        "Analytic standard errors: Gwet (2014, ch. 5) linearisation over the units rated "
+        "at least once, 95% CI and p from Student's t with n − 1 df (irrCAC); Cohen's "
+        "kappa: Fleiss, Cohen & Everitt (1969), normal CI, z = kappa / SE under H0 (SAS, "
+        "statsmodels). Upper limits are capped at 1."
+    )
 
 
 def bootstrap_note(report: dict[str, Any]) -> str:
@@ -441,6 +493,15 @@ def build_sections(report: dict[str, Any], *, figures: bool) -> list[Section]:
         [summary_table(report)],
     )
     out = [summary]
+    if has_estimates(report):
+        out.append(
+            Section(
+                "Chance-corrected coefficients with standard errors",
+                2,
+                [estimates_note(report)],
+                [estimates_table(report)],
+            )
+        )
     for dim_id, d in report["dimensions"].items():
         subs = dimension_sections(dim_id, d, figures=figures)
         if subs:
@@ -469,6 +530,10 @@ def render_table(report: dict[str, Any]) -> str:
     lines.append("")
     lines.append(bootstrap_note(report))
     lines.append(excluded_summary(report))
+    if has_estimates(report):
+        lines.append("")
+        lines.extend(text_table(estimates_table(report)))
+        lines.append(estimates_note(report))
     for dim_id, d in report["dimensions"].items():
         lines.extend(text_sections(dimension_sections(dim_id, d, figures=False)))
     return "\n".join(lines) + "\n"
