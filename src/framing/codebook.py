@@ -166,6 +166,8 @@ def parse_codebook(text: str, source: str) -> Codebook:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FramingError(f"{source}: {_toml_error(exc)}") from None
+    except RecursionError:
+        raise FramingError(f"{source}: invalid TOML: nested too deeply") from None
     return _Validator(raw, text, source).codebook()
 
 

@@ -5,13 +5,13 @@ Reads go through :class:`framing.store.Store`; no SQL here.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import IO, Any
 
-from framing.models import Codebook, LabelValue
+from framing.csvsafe import SafeCsvWriter
+from framing.models import Codebook, FramingError, LabelValue
 from framing.store import Store
 
 BASE_COLUMNS: tuple[str, ...] = (
@@ -54,7 +54,12 @@ def iter_rows(store: Store, codebook: Codebook) -> Iterator[dict[str, Any]]:
     review = store.review_by_unit()  # gold, flags and notes (issue 9)
     none: dict[str, Any] = {"gold": {}, "flags": [], "notes": []}
     for unit in store.iter_units():
-        doc = docs[unit.doc_id]
+        doc = docs.get(unit.doc_id)
+        if doc is None:  # only a hand-edited database (foreign keys off) gets here
+            raise FramingError(
+                f"unit {unit.unit_id!r} belongs to a missing document {unit.doc_id!r}; "
+                "run `framing check`"
+            )
         labels = by_unit.get(unit.unit_id, {})
         row: dict[str, Any] = {
             "unit_id": unit.unit_id,
@@ -92,17 +97,18 @@ def _flat(value: LabelValue) -> str:
     return value
 
 
-def write_csv(store: Store, codebook: Codebook, out: IO[str]) -> int:
+def write_csv(store: Store, codebook: Codebook, out: IO[str], *, raw: bool = False) -> int:
     """CSV: the base columns, ``label:<annotator>:<dimension>`` per pair,
     ``majority:<dimension>``, ``gold:<dimension>`` and ``gold_method:<dimension>``,
-    and ``hints`` as JSON. Multi values join with ``|``."""
+    and ``hints`` as JSON. Multi values join with ``|``. Text cells a spreadsheet
+    would run as formulas get a leading ``'`` unless ``raw`` (see :mod:`framing.csvsafe`)."""
     rows = list(iter_rows(store, codebook))
     annotators = sorted({a for r in rows for a in r["labels"]})
     dims = codebook.dimension_ids
     label_cols = [f"label:{a}:{d}" for a in annotators for d in dims]
     gold_cols = [f"{k}:{d}" for d in dims for k in ("gold", "gold_method")]
     header = [*BASE_COLUMNS, *label_cols, *[f"majority:{d}" for d in dims], *gold_cols, "hints"]
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, raw=raw, lineterminator="\n")
     writer.writerow(header)
     for r in rows:
         flat = [r[c] if c != "queued" else int(r[c]) for c in BASE_COLUMNS]

@@ -210,6 +210,8 @@ def load_manifest(folder: Path) -> dict[str, ManifestEntry]:
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise FramingError(f"{manifest}: invalid TOML: {err}") from None
+    except RecursionError:
+        raise FramingError(f"{manifest}: TOML nested too deeply") from None
     except UnicodeDecodeError as err:
         raise FramingError(f"{manifest}: not UTF-8 (byte offset {err.start})") from None
     unknown = sorted(set(data) - {"documents", "document"})
@@ -371,8 +373,15 @@ def _jsonl_records(text: str, name: str) -> Iterator[tuple[int, dict[str, Any]]]
             record = json.loads(line)
         except json.JSONDecodeError as err:
             raise FramingError(f"{name!r} line {n}: invalid JSON: {err.msg}") from None
+        except RecursionError:
+            raise FramingError(f"{name!r} line {n}: JSON nested too deeply") from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise FramingError(f"{name!r} line {n}: expected an object with a 'text' string")
+        for key, value in record.items():
+            if isinstance(value, str) and any(0xD800 <= ord(c) < 0xE000 for c in value):
+                raise FramingError(
+                    f"{name!r} line {n}: {key} contains a lone surrogate (invalid Unicode)"
+                )
         yield n, record
 
 

@@ -15,6 +15,7 @@ import click
 
 from framing.cli.common import _codebook, _store, codebook_option, db_option
 from framing.cli.group import main
+from framing.display import json_visible, visible
 
 if TYPE_CHECKING:
     from framing.breakdowns import DisagreementRow
@@ -228,6 +229,8 @@ def agreement(
         weights=weights,
     )
     text = render(report, out_fmt)
+    # Stored names and texts are shown, never obeyed: no terminal controls.
+    text = json_visible(text) if out_fmt == "json" else visible(text)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -300,7 +303,7 @@ def disagreements(
             "dimension": dimension,
             "units": [r.to_json() for r in rows],
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(json_visible(json.dumps(payload, indent=2, ensure_ascii=False)))
         return
     if not rows:
         scope = f" in {dimension}" if dimension else ""
@@ -309,4 +312,4 @@ def disagreements(
     for i, row in enumerate(rows, start=1):
         if i > 1:
             click.echo("")
-        click.echo("\n".join(_format_row(i, row)))
+        click.echo(visible("\n".join(_format_row(i, row))))

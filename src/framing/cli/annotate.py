@@ -6,6 +6,7 @@ import click
 
 from framing.cli.common import _codebook, _store, codebook_option, db_option
 from framing.cli.group import main
+from framing.display import check_annotator
 from framing.models import FramingError
 
 
@@ -25,12 +26,14 @@ def annotate(annotator: str, db_path: str, codebook_path: str | None) -> None:
     on (enter opens one in context); q quits. Every label is saved the moment
     its key is pressed, and the next session resumes where you stopped.
     """
-    if not annotator.strip():
-        raise FramingError("--annotator must not be empty")
+    annotator = check_annotator(annotator, "--annotator")
     cb = _codebook(codebook_path)
     store = _store(db_path, create=False)
     if store.count_units(queued_only=True) == 0:
         raise FramingError(f"{db_path}: no units queued for annotation; run `framing ingest` first")
     from framing.tui import create_app
 
-    create_app(store, cb, annotator.strip()).run()
+    app = create_app(store, cb, annotator)
+    app.run()
+    if app.return_code:  # the UI crashed: its traceback is shown; never exit 0
+        raise SystemExit(app.return_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +39,25 @@ def codebook_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def check_input_file(path: str | os.PathLike[str], what: str = "input") -> None:
+    """Refuse an input that is not a regular file with a one-line error: a FIFO
+    would hang the command, ``/dev/zero`` would be read until memory runs out."""
+    from framing.models import FramingError
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as err:
+        raise FramingError(f"{path}: cannot read {what} ({err.strerror or err})") from err
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a FIFO or device?)"
+        raise FramingError(f"{path}: {what} is {kind}; give a regular file")
+
+
 def _codebook(path: str | None) -> Codebook:
     from framing.codebook import load_codebook
+
+    if path is not None:
+        check_input_file(path, "codebook")
 
     return load_codebook(path)
 
@@ -48,4 +66,7 @@ def _store(path: str, *, create: bool = True, readonly: bool = False) -> Store:
     """Open the database; ``readonly`` for commands that only read (they write nothing)."""
     from framing.store import Store
 
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:  # named by the one-line error of a query that fails later
+        ctx.meta["framing.db"] = path
     return Store.open(path, create=create, readonly=readonly)

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import click
 
-from framing.cli.common import _codebook, _store, codebook_option, db_option
+from framing.cli.common import (
+    _codebook,
+    _store,
+    check_input_file,
+    codebook_option,
+    db_option,
+)
 from framing.cli.group import main
+
+if TYPE_CHECKING:
+    from framing.models import Codebook
+    from framing.store import Store
 
 
 # ----------------------------------------------------------------------- export
@@ -27,9 +38,17 @@ from framing.cli.group import main
     type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
     help="File (default stdout; '-' is stdout). Never the database itself.",
 )
+@click.option(
+    "--csv-raw",
+    is_flag=True,
+    help="CSV: write text cells verbatim. By default a cell starting with = + - @, "
+    "tab or CR gets a leading ' so spreadsheets do not run it as a formula.",
+)
 @db_option
 @codebook_option
-def export(fmt: str, output: Path | None, db_path: str, codebook_path: str | None) -> None:
+def export(
+    fmt: str, output: Path | None, csv_raw: bool, db_path: str, codebook_path: str | None
+) -> None:
     """Write every unit (queued or not) with its current labels and majority.
 
     Rows are ordered by document and position. JSONL rows carry unit_id, doc_id,
@@ -41,7 +60,12 @@ def export(fmt: str, output: Path | None, db_path: str, codebook_path: str | Non
 
     cb = _codebook(codebook_path)
     store = _store(db_path, readonly=True)
-    writer = write_csv if fmt == "csv" else write_jsonl
+
+    def writer(store: Store, cb: Codebook, out: IO[str]) -> int:
+        if fmt == "csv":
+            return write_csv(store, cb, out, raw=csv_raw)
+        return write_jsonl(store, cb, out)
+
     if output is None:
         writer(store, cb, sys.stdout)
         return
@@ -69,6 +93,7 @@ def import_labels_cmd(file: Path, db_path: str, codebook_path: str | None) -> No
     """
     from framing.imports import import_labels
 
+    check_input_file(file, "label file")
     cb = _codebook(codebook_path)
     n, same = import_labels(file, cb, _store(db_path, create=False))
     note = f" ({same} already current, not repeated)" if same else ""

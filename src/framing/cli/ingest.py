@@ -12,6 +12,7 @@ import click
 
 from framing.cli.common import _codebook, _store, codebook_option, db_option
 from framing.cli.group import main
+from framing.display import json_visible, visible
 from framing.models import FramingError
 
 
@@ -95,7 +96,7 @@ def codebook(as_json: bool, codebook_path: str | None) -> None:
     if as_json:
         click.echo(json.dumps(codebook_to_json(cb), indent=2, ensure_ascii=False))
     else:
-        click.echo(render_codebook(cb))
+        click.echo(visible(render_codebook(cb)))
 
 
 # ------------------------------------------------------------------------ hints
@@ -115,6 +116,6 @@ def hints(unit_id: str, as_json: bool, db_path: str) -> None:
     if unit is None:
         raise FramingError(f"{db_path}: no unit {unit_id!r}")
     if as_json:
-        click.echo(json.dumps(unit.hints, indent=2, ensure_ascii=False))
+        click.echo(json_visible(json.dumps(unit.hints, indent=2, ensure_ascii=False)))
     else:
-        click.echo(format_hints(unit.hints, unit.text))
+        click.echo(visible(format_hints(unit.hints, unit.text)))

@@ -11,6 +11,7 @@ from typing import Any, Literal, Self
 
 from sqlite_utils import Database
 
+from framing.display import check_annotator
 from framing.models import FramingError
 from framing.store.rows import _friendly, _now
 from framing.store.schema import KNOWN_MIGRATIONS, _expected_columns, migrations
@@ -169,6 +170,10 @@ class StoreBase:
 
     # ------------------------------------------------------------------- labels
     def _ensure_annotator(self, name: str) -> None:
+        """Record ``name``; every way in (UI, import, API) passes here, so a name with
+        control characters or of absurd length never reaches the database."""
+        if check_annotator(name) != name:
+            raise FramingError(f"annotator {name!r}: surrounding spaces; strip the name")
         self.db.execute(
             "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, _now()]
         )

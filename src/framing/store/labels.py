@@ -72,11 +72,13 @@ class LabelsMixin(DocumentsMixin):
         with self._write():
             names = sorted({r[1] for r in rows})
             current: dict[tuple[str, str, str], str | None] = {}
-            for chunk in _chunks(names):
+            # Current labels of these rows' units only (index on unit_id), so that
+            # importing in batches costs time in proportion to the batch.
+            for chunk in _chunks(r[0] for r in rows):
                 marks = ",".join("?" * len(chunk))
                 for unit_id, annotator, dim, value in self.db.execute(
                     "SELECT unit_id, annotator, dimension, value FROM labels WHERE id IN ("
-                    f" SELECT MAX(id) FROM labels WHERE annotator IN ({marks})"
+                    f" SELECT MAX(id) FROM labels WHERE unit_id IN ({marks})"
                     " GROUP BY unit_id, annotator, dimension)",
                     chunk,
                 ):

@@ -33,8 +33,18 @@ def encode_value(value: LabelValue) -> str | None:
 def decode_value(text: str | None) -> LabelValue:
     if text is None:
         return None
+    if not isinstance(text, str):
+        raise FramingError(f"a stored label value is not text ({type(text).__name__})")
     if text.startswith("["):
-        return [str(v) for v in json.loads(text)]
+        try:
+            got = json.loads(text)
+        except (ValueError, RecursionError):
+            got = None
+        if not isinstance(got, list):
+            raise FramingError(
+                f"a stored label value {text[:40]!r} is not a JSON list; run `framing check`"
+            )
+        return [str(v) for v in got]
     return text
 
 
@@ -87,7 +97,23 @@ class LabelColumns:
 
 
 def _unit_from_row(row: Sequence[Any]) -> Unit:
-    hints = json.loads(row[9]) if row[9] else None
+    """A unit from its row; a row edited by hand into something framing never writes
+    (hints that are not a JSON object, a non-text ``text``) is a one-line error."""
+    hints = None
+    if row[9]:
+        try:
+            hints = json.loads(row[9])
+        except (ValueError, TypeError, RecursionError):
+            hints = None
+        if not isinstance(hints, dict):
+            raise FramingError(
+                f"unit {row[0]!r}: its stored hints are not a JSON object; run `framing check`"
+            )
+    if not isinstance(row[5], str):
+        raise FramingError(
+            f"unit {row[0]!r}: its stored text is {type(row[5]).__name__}, not text; "
+            "run `framing check`"
+        )
     return Unit(
         unit_id=row[0],
         doc_id=row[1],
@@ -117,7 +143,12 @@ def _friendly(path: str, err: sqlite3.Error) -> FramingError:
     msg = str(err)
     if "locked" in msg or "busy" in msg:
         return FramingError(f"{path}: database is locked by another process ({msg}); try again")
-    if "not a database" in msg or "malformed" in msg:
+    if "malformed" in msg:
+        return FramingError(
+            f"{path}: the database is damaged ({msg}); run `framing check`, and restore "
+            "a backup (`framing backup`)"
+        )
+    if "not a database" in msg:
         return FramingError(f"{path}: not a framing SQLite database ({msg})")
     if "readonly" in msg:
         return FramingError(f"{path}: database is read-only ({msg})")

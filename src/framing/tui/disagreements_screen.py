@@ -15,8 +15,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from framing.display import visible
 from framing.models import Codebook
 from framing.store import Store
+from framing.tui.safe import safe
 
 if TYPE_CHECKING:
     from framing.breakdowns import DisagreementRow
@@ -40,7 +42,7 @@ COLUMNS: tuple[tuple[str, int | None], ...] = (
 
 def shorten(text: str, width: int) -> str:
     """``text`` on one line, cut to ``width`` characters with an ellipsis."""
-    flat = " ".join(text.split())
+    flat = " ".join(visible(text).split())
     return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
 
 
@@ -179,7 +181,7 @@ class DisagreementsScreen(Screen["DisagreementRow | None"]):
 
     def _show_detail(self, index: int) -> None:
         if 0 <= index < len(self.rows):
-            self.query_one("#dis-detail", Static).update(render_detail(self.rows[index]))
+            self.query_one("#dis-detail", Static).update(safe(render_detail(self.rows[index])))
 
     def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
         self._show_detail(message.cursor_row)

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from framing.models import Codebook
+from framing.tui.safe import safe
 from framing.tui.widgets.unit_view import ACTOR_STYLE, CUE_STYLES
 
 
@@ -87,7 +88,7 @@ class HintsPanel(VerticalScroll):
         if self.display != bool(hints):
             self.display = bool(hints)
         if hints:
-            self.query_one("#hints-body", Static).update(render_hints(hints, self.codebook))
+            self.query_one("#hints-body", Static).update(safe(render_hints(hints, self.codebook)))
 
     @property
     def text(self) -> str:

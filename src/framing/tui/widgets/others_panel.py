@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from framing.models import Dimension, LabelValue
+from framing.tui.safe import safe
 
 Others = dict[str, dict[str, LabelValue]]
 
@@ -60,7 +61,7 @@ class OthersPanel(Static):
         self._others = others
         self.display = others is not None
         if others is not None:
-            self.update(render_others(others, self.dims))
+            self.update(safe(render_others(others, self.dims)))
 
     @property
     def text(self) -> str:

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from framing.models import Unit
+from framing.tui.safe import safe
 
 if TYPE_CHECKING:
     from textual.css.styles import RulesMap
@@ -61,15 +62,17 @@ class UnitView(Static):
     def show(self, title: str, unit: Unit, before: Unit | None, after: Unit | None) -> None:
         kind = "" if unit.kind == "body" else f"  [{unit.kind}]"
         self.title_text = title
-        self.current = highlight(unit.text, unit.hints)
-        content = Content.assemble(
-            (title, "bold"),
-            (f"  · unit {unit.position + 1}{kind}\n\n", "dim"),
-            (before.text if before else "(start of document)", CONTEXT_STYLE),
-            "\n\n",
-            self.current.stylize_before("bold"),
-            "\n\n",
-            (after.text if after else "(end of document)", CONTEXT_STYLE),
+        self.current = safe(highlight(unit.text, unit.hints))
+        content = safe(
+            Content.assemble(
+                (title, "bold"),
+                (f"  · unit {unit.position + 1}{kind}\n\n", "dim"),
+                (before.text if before else "(start of document)", CONTEXT_STYLE),
+                "\n\n",
+                self.current.stylize_before("bold"),
+                "\n\n",
+                (after.text if after else "(end of document)", CONTEXT_STYLE),
+            )
         )
         # A new layout (of the whole screen) only if the text needs another height.
         width = self.content_region.width
