@@ -38,7 +38,7 @@ FRAME_IDS = [
     "External_regulation_and_reputation",
     "Other",
 ]
-FRAME_KEYS = list("1234567890abcde")
+FRAME_KEYS = list("1234567890abpde")  # Political is p: c widens the context
 
 # A minimal valid codebook; tests below break it in one place at a time.
 GOOD = """\
@@ -414,7 +414,8 @@ def test_error_reserved_named_key(tmp_path: Path) -> None:
 
 def test_reserved_keys_contents() -> None:
     assert {"s", "q", "?", " ", "D", "enter", "backspace"} <= RESERVED_KEYS
-    assert not (set("1234567890abcde") & RESERVED_KEYS)
+    assert {"c", "g", "u", "r", "h", "/"} <= RESERVED_KEYS  # context, docs, unfinished, ...
+    assert not (set("1234567890abdep") & RESERVED_KEYS)
     assert "d" not in RESERVED_KEYS  # shift+d opens the disagreements list; d is free
 
 

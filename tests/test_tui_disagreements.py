@@ -127,7 +127,7 @@ async def test_enter_opens_the_unit_with_the_others_labels(
         assert "certainty=certain" in text
         # The unit is shown in context and with alice's own labels.
         view = app.annotate_screen.query_one(UnitView)
-        assert TEXTS[0] in str(view.content) and TEXTS[2] in str(view.content)
+        assert TEXTS[0] in view.text and TEXTS[2] in view.text
         assert app.annotate_screen.session.labels == AGREED
         await pilot.press("right")  # moving on ends the review
         assert shown(app) == TEXTS[2] and others(app) == ""

@@ -12,28 +12,81 @@ from framing.models import FramingError
 
 # --------------------------------------------------------------------- annotate
 @main.command()
-@click.option("--annotator", "-a", required=True, help="Your annotator name (labels are per name).")
+@click.option(
+    "--annotator",
+    "-a",
+    required=True,
+    help="Your annotator name (labels are per name; surrounding spaces are removed).",
+)
+@click.option(
+    "--new-annotator",
+    is_flag=True,
+    help="Start a new annotator name without asking (the name is otherwise "
+    "checked against the names in the database).",
+)
+@click.option(
+    "--theme",
+    default=None,
+    help="A Textual theme, e.g. framing-high-contrast (colour-blind safe); "
+    "ctrl+p → Theme lists them all.",
+)
 @db_option
 @codebook_option
-def annotate(annotator: str, db_path: str, codebook_path: str | None) -> None:
+def annotate(
+    annotator: str,
+    new_annotator: bool,
+    theme: str | None,
+    db_path: str,
+    codebook_path: str | None,
+) -> None:
     """Label units in the terminal UI.
 
     \b
     Keys: a label's key picks it in the focused dimension and moves on
     (enter confirms a multi-label dimension); up/down move between dimensions;
     backspace undoes one step; left/right move between units; s skips;
-    ? explains the focused dimension; D lists the units annotators disagree
-    on (enter opens one in context); q quits. Every label is saved the moment
-    its key is pressed, and the next session resumes where you stopped.
+    c widens the context (1, 3, 10 units, the whole document); g lists the
+    documents with your progress (type to filter, enter jumps); / searches the
+    text; u goes to the next unit you have not finished; r lists your labels to
+    review and edit; h shows or hides the hints; ? lists every key and explains
+    the focused dimension; D lists the units annotators disagree on; ctrl+p
+    opens the command palette (actions, themes); q quits.
+
+    \b
+    Every label is saved the moment its key is pressed. Resume: a new session
+    opens at the first queued unit, in document and sentence order, that you
+    have neither labelled in every dimension nor skipped. That is not always
+    where you stopped: a unit you left half-labelled earlier in the queue comes
+    first, and skipped units are passed over (u, g, / and the arrows reach them).
+
+    \b
+    A name the database does not know is asked about first, with the known
+    names ("new annotator 'Ann1 '? known: ann1, ann2"); --new-annotator skips
+    the question. Keys can be remapped by binding id in
+    $XDG_CONFIG_HOME/framing/keys.toml (or the file $FRAMING_KEYS names), e.g.
+    [keys] context = "x"; ? lists the ids.
     """
-    annotator = check_annotator(annotator, "--annotator")
+    from framing.annotators import new_name_question
+
+    name = check_annotator(annotator, "--annotator")
     cb = _codebook(codebook_path)
     store = _store(db_path, create=False)
     if store.count_units(queued_only=True) == 0:
         raise FramingError(f"{db_path}: no units queued for annotation; run `framing ingest` first")
+    question = None if new_annotator else new_name_question(annotator, store.annotators())
+    if question and not click.confirm(question, default=False):
+        raise FramingError("not started: check --annotator (or pass --new-annotator)")
     from framing.tui import create_app
+    from framing.tui.app import all_binding_ids
+    from framing.tui.keymap import load_keymap
 
-    app = create_app(store, cb, annotator)
+    keymap = load_keymap(cb, all_binding_ids())
+    app = create_app(store, cb, name, keymap=keymap)
+    if theme:
+        if theme not in app.available_themes:
+            known = ", ".join(sorted(app.available_themes))
+            raise FramingError(f"--theme {theme!r}: unknown theme (known: {known})")
+        app.theme = theme
     app.run()
     if app.return_code:  # the UI crashed: its traceback is shown; never exit 0
         raise SystemExit(app.return_code)

@@ -26,7 +26,8 @@ transaction, committed before the UI moves on, so ``kill -9`` loses nothing.
 The class is assembled from mixins, one file per job: ``base`` (opening, schema
 checks, transactions), ``documents`` (ingest, units), ``queue`` (navigation, skips,
 progress; every queue query goes through ``QueueMixin._queue_sql``), ``labels``
-(label history, bulk reads for agreement), ``study`` (schema m002: study settings,
+(label history, bulk reads for agreement), ``browse`` (wider context,
+per-document progress, search, an annotator's labelled units), ``study`` (schema m002: study settings,
 assignments, checks, exposures to others' labels, live sessions), ``dataset``
 (reads for export and analysis; gold and flags only when their tables exist) and
 ``review`` (flags, notes, gold with provenance, unit split/merge; schema m003_review).
@@ -35,6 +36,7 @@ assignments, checks, exposures to others' labels, live sessions), ``dataset``
 from __future__ import annotations
 
 from framing.store.base import DEFAULT_DB
+from framing.store.browse import BrowseMixin, DocumentProgress, LabelledUnit
 from framing.store.dataset import DatasetMixin
 from framing.store.labels import LabelsMixin
 from framing.store.review import ReviewMixin
@@ -43,15 +45,17 @@ from framing.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 from framing.store.study import StudyMixin
 
 
-class Store(LabelsMixin, StudyMixin, DatasetMixin, ReviewMixin):
+class Store(LabelsMixin, StudyMixin, DatasetMixin, ReviewMixin, BrowseMixin):
     """A framing database. Open it with :meth:`Store.open`."""
 
 
 __all__ = [
     "DEFAULT_DB",
+    "DocumentProgress",
     "KNOWN_MIGRATIONS",
     "SCHEMA_VERSION",
     "LabelColumns",
+    "LabelledUnit",
     "Store",
     "decode_value",
     "encode_value",

@@ -5,10 +5,21 @@ from __future__ import annotations
 from framing.models import Codebook
 from framing.store import Store
 from framing.tui.app import FramingApp
+from framing.tui.keymap import Keymap
 
 __all__ = ["FramingApp", "create_app"]
 
 
-def create_app(store: Store, codebook: Codebook, annotator: str) -> FramingApp:
-    """A ready-to-run app; call ``.run()`` (or ``.run_test()`` in tests)."""
-    return FramingApp(store, codebook, annotator)
+def create_app(
+    store: Store,
+    codebook: Codebook,
+    annotator: str | None,
+    *,
+    keymap: Keymap | None = None,
+    theme: str | None = None,
+) -> FramingApp:
+    """A ready-to-run app; call ``.run()`` (or ``.run_test()`` in tests).
+
+    ``annotator=None`` asks for the name first (browser sessions).
+    """
+    return FramingApp(store, codebook, annotator, keymap=keymap, theme=theme)

@@ -1,4 +1,12 @@
-"""The annotation screen: one unit, one panel per dimension, keys that label it."""
+"""The annotation screen: one unit, one panel per dimension, keys that label it.
+
+Layout (framing.tcss): a one-line header (document title, unit, skipped mark),
+the unit view (the current sentence, marked, between its neighbours; it scrolls),
+the dimension panels (the focused one lists every label, the others are one line
+with their chosen label), the hints panel on the right when the terminal is wide
+(``h`` toggles it), the status line and the footer. Screen-size classes
+(``-narrow``, ``-short``) let the stylesheet fold what a small terminal cannot show.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +17,19 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from framing.display import visible
 from framing.models import Codebook, FramingError, Label
 from framing.store import Store
 from framing.tui.disagreements_screen import DisagreementsScreen
-from framing.tui.help_screen import HelpScreen
+from framing.tui.documents_screen import DocumentsScreen
+from framing.tui.help_screen import HelpScreen, KeyRow
+from framing.tui.my_labels_screen import MyLabelsScreen
+from framing.tui.search_screen import SearchScreen
 from framing.tui.session import Session
 from framing.tui.widgets.dimension_panel import DimensionPanel
 from framing.tui.widgets.hints_panel import HintsPanel
@@ -27,22 +41,39 @@ if TYPE_CHECKING:
     from framing.breakdowns import DisagreementRow
 
 END_KEYS = "← last unit · → first unit · backspace undoes the last label or skip · q quits"
+#: Units shown on each side of the current one, per press of ``c`` (None: the document).
+CONTEXT_STEPS: tuple[int | None, ...] = (1, 3, 10, None)
+#: Below this width the hints panel starts folded; below this height, panels shrink.
+NARROW = 110
+SHORT = 28
 
 
 class AnnotateScreen(Screen[None]):
     """Label the queued units of a store, one key press per dimension."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("backspace", "undo", "Undo", id="undo"),
-        Binding("left", "prev", "Prev", id="prev"),
-        Binding("right", "next", "Next", id="next"),
-        Binding("up", "dimension(-1)", "Dimension", show=False, id="dimension_prev"),
-        Binding("down", "dimension(1)", "Dimension", show=False, id="dimension_next"),
-        Binding("enter", "confirm", "Confirm", id="confirm"),
-        Binding("s", "skip", "Skip", id="skip"),
         Binding("question_mark", "help", "Help", id="help"),
-        Binding("D", "disagreements", "Disagreements", id="disagreements"),
+        Binding("enter", "confirm", "Confirm", id="confirm"),
+        Binding("enter", "accept", "Keep the label, next dimension", show=False, id="accept"),
+        Binding("s", "skip", "Skip", id="skip"),
+        Binding("backspace", "undo", "Undo", id="undo"),
+        Binding("left", "prev", "Prev", show=False, id="prev"),
+        Binding("right", "next", "Next", show=False, id="next"),
+        Binding("up", "dimension(-1)", "Previous dimension", show=False, id="dimension_prev"),
+        Binding("down", "dimension(1)", "Next dimension", show=False, id="dimension_next"),
+        Binding("c", "context", "Context", id="context"),
+        Binding("g", "documents", "Docs", id="documents"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("u", "unfinished", "Unfinished", id="unfinished"),
+        Binding("r", "my_labels", "My labels", id="my_labels"),
+        Binding("h", "hints", "Hints", id="hints"),
+        Binding("D", "disagreements", "Disagreements", show=False, id="disagreements"),
     ]
+
+    #: Index into :data:`CONTEXT_STEPS`: how much of the document surrounds the unit.
+    context_step: reactive[int] = reactive(0, init=False)
+    #: Whether the hints panel is shown (starts folded on narrow terminals).
+    hints_open: reactive[bool] = reactive(True, init=False)
 
     def __init__(self, store: Store, codebook: Codebook, annotator: str) -> None:
         super().__init__(id="annotate")
@@ -51,15 +82,17 @@ class AnnotateScreen(Screen[None]):
         self._panels: list[DimensionPanel] = []
         self._others: OthersPanel | None = None
         self._shown: str | None = "<nothing yet>"
+        self._hints_pinned = False  # the annotator chose with h: resizing no longer folds
 
     def compose(self) -> ComposeResult:
         dims = self.codebook.dimensions
         with Horizontal(id="body"):
             with Vertical(id="main-col"):
+                yield Static(id="unit-header", markup=False)
                 yield UnitView(id="unit-view")
                 yield OthersPanel(self.codebook.dimensions, id="others")
                 yield Static(id="end-message", markup=False)
-                with Horizontal(id="dimensions"):
+                with Vertical(id="dimensions"):
                     for i, dim in enumerate(dims):
                         yield DimensionPanel(dim, i, len(dims))
             yield HintsPanel(self.codebook, id="hints")
@@ -69,7 +102,29 @@ class AnnotateScreen(Screen[None]):
     def on_mount(self) -> None:
         self._panels = list(self.query(DimensionPanel))
         self._others = self.query_one(OthersPanel)
+        self._fit(self.app.size.width, self.app.size.height)
+        self.watch_hints_open(self.hints_open)
         self._guard(self.session.start)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+        self.set_class(height < SHORT, "-short")
+        if not self._hints_pinned:
+            self.hints_open = width >= NARROW
+
+    def watch_hints_open(self, open_: bool) -> None:
+        self.set_class(open_, "-hints-open")
+        self.query_one(HintsPanel).set_open(open_)
+
+    def watch_context_step(self, _step: int) -> None:
+        self._shown = "<context changed>"
+        self.refresh_view()
+        size = CONTEXT_STEPS[self.context_step]
+        what = "the whole document" if size is None else f"{size} unit(s) on each side"
+        self.notify(f"Context: {what} (c widens, then starts again)", timeout=2)
 
     # ---------------------------------------------------------------- rendering
     def refresh_view(self) -> None:
@@ -77,10 +132,11 @@ class AnnotateScreen(Screen[None]):
         s = self.session
         unit = s.unit
         unit_id = unit.unit_id if unit else None
+        status = self.query_one(StatusBar)
         if unit_id != self._shown:
             self._shown = unit_id
-            status = self.query_one(StatusBar)
-            self.query_one(UnitView).display = unit is not None
+            view = self.query_one(UnitView)
+            view.display = unit is not None
             self.query_one("#dimensions").display = unit is not None
             end = self.query_one("#end-message", Static)
             end.display = unit is None
@@ -89,14 +145,45 @@ class AnnotateScreen(Screen[None]):
                 self.query_one(HintsPanel).show(None)
                 status.show_tone(None)
             else:
-                self.query_one(UnitView).show(s.title(unit), unit, s.before, s.after)
+                size = CONTEXT_STEPS[self.context_step]
+                before, after = s.context(size)
+                view.show(s.title(unit), unit, before, after, whole=size is None)
                 self.query_one(HintsPanel).show(unit.hints)
                 status.show_tone(unit.sentiment)
+        self._show_header()
         if self._others is not None:
             self._others.show(s.others)
         for i, panel in enumerate(self._panels):
             panel.show(s.labels.get(panel.dimension.id), unit is not None and i == s.focus)
-        self.query_one(StatusBar).show_progress(s.done, s.total)
+        status.show_progress(s.done, s.total, s.skipped_count)
+        status.show_document(s.doc_done, s.doc_total)
+        status.show_saved(s.saved_at)
+        self.refresh_bindings()
+
+    _header: tuple[str | None, bool] = ("", False)
+
+    def _show_header(self) -> None:
+        s = self.session
+        unit = s.unit
+        key = (unit.unit_id if unit else None, s.skipped)
+        if key == self._header:
+            return
+        self._header = key
+        header = self.query_one("#unit-header", Static)
+        if unit is None:
+            header.update("", layout=False)
+            return
+        kind = "" if unit.kind == "body" else f" [{unit.kind}]"
+        header.update(
+            Content.assemble(
+                (" SKIPPED ", "bold reverse $warning") if s.skipped else "",
+                " " if s.skipped else "",
+                (f"unit {unit.position + 1}{kind}", "bold"),
+                (" · ", "dim"),
+                (visible(s.title(unit)), "italic"),
+            ),
+            layout=False,
+        )
 
     def _guard(self, action: Callable[[], object], failed: str = "") -> None:
         """Run a session action, show a store error as a notice, then re-render."""
@@ -108,6 +195,20 @@ class AnnotateScreen(Screen[None]):
             if ok is False and failed:
                 self.notify(failed, timeout=2)
         self.refresh_view()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the actions that apply: Confirm on a multi-label dimension, no unit
+        actions past the end of the queue, Undo only with something to undo."""
+        s = self.session
+        if action == "confirm":
+            return s.unit is not None and s.dimension.kind == "multi"
+        if action == "accept":
+            return s.unit is not None and s.dimension.kind != "multi"
+        if action in ("skip", "context", "dimension"):
+            return s.unit is not None
+        if action == "undo":
+            return bool(s.undo_stack)
+        return True
 
     # --------------------------------------------------------------- labelling
     def _choose(self, index: int, label: Label) -> None:
@@ -152,11 +253,64 @@ class AnnotateScreen(Screen[None]):
     def action_confirm(self) -> None:
         self._guard(self.session.confirm, "Pick a label first (its key is in the panel).")
 
+    def action_accept(self) -> None:
+        """Enter on a single or ordinal dimension: keep its label and move on."""
+        self.action_confirm()
+
     def action_dimension(self, step: int) -> None:
         self._guard(lambda: self.session.move_focus(step))
 
+    def action_context(self) -> None:
+        """Widen the context one step; after the whole document, back to one unit."""
+        self.context_step = (self.context_step + 1) % len(CONTEXT_STEPS)
+
+    def action_hints(self) -> None:
+        self._hints_pinned = True
+        self.hints_open = not self.hints_open
+
+    def action_unfinished(self) -> None:
+        self._guard(self.session.go_unfinished, "Every queued unit is labelled in every dimension.")
+
+    def key_rows(self) -> list[KeyRow]:
+        """Every binding of this screen and the app: key as shown, description, id."""
+        rows: list[KeyRow] = []
+        for binding in [*self.BINDINGS, *self.app.BINDINGS]:
+            assert isinstance(binding, Binding)
+            overrides: dict[str, str] = getattr(self.app, "key_overrides", {})
+            keys = overrides.get(binding.id or "", binding.key)
+            shown = ", ".join(self.app.get_key_display(Binding(k, "")) for k in keys.split(","))
+            rows.append((shown, binding.tooltip or binding.description, binding.id or ""))
+        return rows
+
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.session.dimension))
+        self.app.push_screen(HelpScreen(self.session.dimension, self.key_rows()))
+
+    def _jump_to_unit(self, unit_id: str | None) -> None:
+        if unit_id is not None:
+            self._guard(lambda: self.session.jump(unit_id), f"Unit {unit_id} is gone.")
+
+    def _jump_to_document(self, doc_id: str | None) -> None:
+        if doc_id is not None:
+            self._guard(
+                lambda: self.session.jump_to_document(doc_id), f"{doc_id} has no queued unit."
+            )
+
+    def action_documents(self) -> None:
+        s = self.session
+        current = s.unit.doc_id if s.unit else None
+        screen = DocumentsScreen(s.store.path, s.annotator, s.dim_ids, current)
+        self.app.push_screen(screen, self._jump_to_document)
+
+    def action_search(self) -> None:
+        self.app.push_screen(
+            SearchScreen(self.session.store.path, self.session.annotator), self._jump_to_unit
+        )
+
+    def action_my_labels(self) -> None:
+        s = self.session
+        self.app.push_screen(
+            MyLabelsScreen(s.store.path, s.annotator, s.codebook), self._jump_to_unit
+        )
 
     def action_disagreements(self) -> None:
         """The ranked disagreement list; the unit picked there opens here for review."""

@@ -1,4 +1,6 @@
-"""A modal with the focused dimension's label definitions and examples."""
+"""``?``: every key binding with what it does, beside the focused dimension's codebook
+entry (definitions and examples). Side by side when wide, one above the other
+when narrow; escape or ? closes it."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -29,29 +31,57 @@ def render_help(dimension: Dimension) -> Content:
     return Content.assemble(*parts).rstrip()
 
 
+KeyRow = tuple[str, str, str]  # (key as shown, description, binding id)
+
+
+def render_keys(rows: list[KeyRow], dimension: Dimension) -> Content:
+    """The bindings, then the focused dimension's label keys."""
+    width = max([len(k) for k, _, _ in rows] + [5])
+    parts: list[Content | str | tuple[str, str]] = [
+        ("Keys", "bold"),
+        ("  (remap: see README)\n", "dim"),
+    ]
+    for key, description, binding_id in rows:
+        parts += [(key.ljust(width), "bold"), f"  {description}", (f"  {binding_id}\n", "dim")]
+    parts += ["\n", (f"Label keys ({dimension.id})\n", "bold")]
+    for lab in dimension.labels:
+        parts += [(lab.key.ljust(width), "bold"), f"  {lab.name}\n"]
+    return Content.assemble(*parts).rstrip()
+
+
 class HelpScreen(ModalScreen[None]):
-    """Shows the codebook entry for one dimension; escape or ? closes it."""
+    """Shows the key bindings and the codebook entry for one dimension."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="help_close"),
         Binding("question_mark", "close", "Close", show=False, id="help_close_toggle"),
     ]
 
-    def __init__(self, dimension: Dimension) -> None:
+    def __init__(self, dimension: Dimension, keys: list[KeyRow] | None = None) -> None:
         super().__init__(id="help")
         self.dimension = dimension
+        self.keys = keys or []
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box") as box:
-            box.border_title = f"Codebook: {self.dimension.id}"
+        with Horizontal(id="help-box") as box:
+            box.border_title = f"Keys and codebook: {self.dimension.id}"
             box.border_subtitle = "escape or ? closes"
-            yield Static(render_help(self.dimension), id="help-text", markup=False)
+            with VerticalScroll(id="help-keys-box"):
+                yield Static(render_keys(self.keys, self.dimension), id="help-keys", markup=False)
+            with VerticalScroll(id="help-codebook-box"):
+                yield Static(render_help(self.dimension), id="help-text", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
 
     @property
     def text(self) -> str:
-        """The plain text shown (for tests)."""
+        """The plain text of the codebook side (for tests)."""
         content = self.query_one("#help-text", Static).content
+        return content.plain if isinstance(content, Content) else str(content)
+
+    @property
+    def keys_text(self) -> str:
+        """The plain text of the keys side (for tests)."""
+        content = self.query_one("#help-keys", Static).content
         return content.plain if isinstance(content, Content) else str(content)

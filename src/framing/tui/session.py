@@ -5,12 +5,15 @@ renders it. Every method does a constant amount of store work: at most one commi
 (``add_label``, ``skip`` or ``unskip``) plus the queries needed to show one unit
 (``next_unit``, ``prev_unit`` or ``unit``, ``context``, ``current_labels``;
 ``label_history`` too when a unit is opened for review from the disagreements list).
-Progress is counted once at start and then adjusted by one whenever a unit becomes
-complete or incomplete.
+Progress is counted once at start (and once per document entered, for the
+document's own progress) and then adjusted by one whenever a unit becomes complete
+or incomplete. Skips are counted the same way; labelling a skipped unit appends an
+unskip, so the unit no longer counts as skipped.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from framing.models import Codebook, Dimension, Document, Label, LabelValue, Unit
@@ -46,6 +49,15 @@ class Session:
         self.dim_ids: tuple[str, ...] = codebook.dimension_ids
         self.docs: dict[str, Document] = {d.doc_id: d for d in store.documents()}
         self.done, self.total = store.progress(annotator, self.dim_ids)
+        #: Queued units of the current document, and how many of them are finished.
+        self.doc_done, self.doc_total = 0, 0
+        self._doc_counted: str | None = None
+        #: Queued units this annotator skipped (and has not labelled since).
+        self.skipped_count = store.count_skipped(annotator)
+        #: Whether the unit shown is one this annotator skipped.
+        self.skipped = False
+        #: ``HH:MM:SS`` of the last commit (label, skip or undo) in this session.
+        self.saved_at = ""
         self.unit: Unit | None = None
         self.before: Unit | None = None
         self.after: Unit | None = None
@@ -97,9 +109,52 @@ class Session:
         self.unit = unit
         self.before, self.after = self.store.context(unit)
         self.labels = self.store.current_labels(unit.unit_id, self.annotator)
+        self.skipped = self.store.is_skipped(unit.unit_id, self.annotator)
+        if unit.doc_id != self._doc_counted:
+            self._count_document(unit.doc_id)
         self.focus = self._first_open() if focus is None else focus
         self.end_message = ""
         self.others = self.other_labels(unit.unit_id) if review else None
+
+    def _count_document(self, doc_id: str) -> None:
+        rows = self.store.document_progress(self.annotator, self.dim_ids, doc_id)
+        self.doc_done, self.doc_total = (rows[0].done, rows[0].queued) if rows else (0, 0)
+        self._doc_counted = doc_id
+
+    def context(self, size: int | None) -> tuple[list[Unit], list[Unit]]:
+        """Up to ``size`` units on each side of the current one (None: its document)."""
+        if self.unit is None:
+            return [], []
+        if size == 1:
+            return [u for u in (self.before,) if u], [u for u in (self.after,) if u]
+        return self.store.context_window(self.unit, size)
+
+    def jump(self, unit_id: str) -> bool:
+        """Show any unit by id (from the document list, search or "my labels")."""
+        unit = self.store.unit(unit_id)
+        if unit is None:
+            return False
+        self.show(unit)
+        return True
+
+    def jump_to_document(self, doc_id: str) -> bool:
+        """Show the first queued unit of a document."""
+        unit = self.store.first_unit_of(doc_id, self.annotator)
+        if unit is None:
+            return False
+        self.show(unit)
+        return True
+
+    def go_unfinished(self) -> bool:
+        """Show the next unit (after this one, wrapping) not labelled in every dimension."""
+        unit = self.store.next_unfinished(self.annotator, self.dim_ids, self.unit)
+        if unit is None:
+            return False
+        self.show(unit)
+        return True
+
+    def _saved(self) -> None:
+        self.saved_at = time.strftime("%H:%M:%S")
 
     def review(self, unit_id: str) -> bool:
         """Show a unit picked in the disagreements list, with the others' labels."""
@@ -126,6 +181,7 @@ class Session:
     def _end(self) -> None:
         self.unit = self.before = self.after = None
         self.labels = {}
+        self.skipped = False
         self.others = None
         self.focus = 0
         if self.total and self.done >= self.total:
@@ -171,6 +227,9 @@ class Session:
         if self.unit is None:
             return False
         self.store.skip(self.unit.unit_id, self.annotator)
+        self._saved()
+        if not self.skipped:
+            self.skipped_count += 1
         self.undo_stack.append(SkipStep(self.unit.unit_id, self.focus))
         self.go_next()
         return True
@@ -182,6 +241,11 @@ class Session:
         dim_id = self.dimension.id
         previous = self.labels.get(dim_id)
         self.store.add_label(self.unit.unit_id, self.annotator, dim_id, value)
+        if self.skipped and value is not None:  # labelling a skipped unit clears its skip
+            self.store.unskip(self.unit.unit_id, self.annotator)
+            self.skipped = False
+            self.skipped_count -= 1
+        self._saved()
         self.undo_stack.append(UndoStep(self.unit.unit_id, dim_id, previous, self.focus))
         self._set(dim_id, value)
 
@@ -194,7 +258,10 @@ class Session:
             new[dim_id] = value
         self.labels = new
         if self.unit is not None and self.unit.queued:
-            self.done += int(self.complete()) - int(was)
+            step = int(self.complete()) - int(was)
+            self.done += step
+            if self.unit.doc_id == self._doc_counted:
+                self.doc_done += step
 
     def pick(self, label: Label) -> None:
         """A label key in a single or ordinal dimension: commit and move on."""
@@ -243,8 +310,12 @@ class Session:
             if unit is None:
                 return False
             self.show(unit, focus=step.focus)
+        self._saved()
         if isinstance(step, SkipStep):
             self.store.unskip(step.unit_id, self.annotator)
+            if self.skipped:
+                self.skipped = False
+                self.skipped_count -= 1
             self.focus = step.focus
             return True
         self.store.add_label(step.unit_id, self.annotator, step.dimension, step.previous)

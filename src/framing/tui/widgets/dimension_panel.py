@@ -1,21 +1,22 @@
-"""One panel per codebook dimension: its labels with their keys, the chosen one marked.
+"""One panel per codebook dimension: the focused one lists every label, the others
+collapse to one line with their chosen label.
 
-The panel is a vertically scrolling container (so a 15-label frame fits a short
-terminal) holding a single widget that renders one ``Content`` (no child per label),
-so marking a label or moving the focus repaints one widget and restyles one node.
-When its labels do not fit, the panel scrolls the chosen label (or, with none, its
-question and first labels) into view whenever the choice or the focus changes; when
-they fit, it does nothing more than before.
+The labels are laid out in as many columns as make the list shortest at the
+panel's width (never narrower than :data:`MIN_COLUMN`), column by column in key
+order, and a long name wraps under itself (a hanging indent past the key), so
+a 15-label frame fits an 80x24 terminal. The grid is one widget rendering one
+``Content``: marking a label repaints one widget, and moving the focus toggles
+two CSS classes.
 """
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
-from textual.geometry import Region
 from textual.message import Message
 from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import Static
 
 from framing.models import Dimension, LabelValue
@@ -26,20 +27,123 @@ _KIND_HINT = {
     "multi": "keys toggle, enter confirms",
 }
 CHOSEN_STYLE = "bold reverse"
+#: Narrowest label column (mark, key and at least ~18 characters of name).
+MIN_COLUMN = 22
+#: Blank columns between two label columns.
+GAP = 2
+#: Most label columns, however wide the terminal.
+MAX_COLUMNS = 4
+#: Width of the part before a label's name: the chosen mark, the key and spaces.
+PREFIX = 4
 
 
-class _Labels(Static):
-    """The panel's content: the question, then one line per label (clickable)."""
+def wrap_words(text: str, width: int) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` (long words are cut)."""
+    width = max(1, width)
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = word
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+class LabelGrid(Widget):
+    """The labels of one dimension in columns, chosen ones marked; click to pick."""
+
+    DEFAULT_CSS = "LabelGrid { height: auto; }"
+
+    def __init__(self, dimension: Dimension) -> None:
+        super().__init__(classes="label-grid")
+        self.dimension = dimension
+        self.chosen: frozenset[str] = frozenset()
+        self._layout: tuple[int, int, int, int, list[list[str]]] | None = None
+
+    def _plan(self, width: int) -> tuple[int, int, int, list[list[str]]]:
+        """``(columns, height, column width, wrapped name lines per label)`` at ``width``:
+        the column count giving the fewest lines (kept until the width changes)."""
+        if self._layout is not None and self._layout[0] == width:
+            return self._layout[1:]
+        labels = self.dimension.labels
+        n = len(labels)
+        best: tuple[int, int, int, list[list[str]]] | None = None
+        most = max(1, min(MAX_COLUMNS, n, (width + GAP) // (MIN_COLUMN + GAP)))
+        for cols in range(1, most + 1):
+            col_w = (width - GAP * (cols - 1)) // cols
+            names = [wrap_words(lab.name, col_w - PREFIX) for lab in labels]
+            rows = -(-n // cols)
+            height = sum(
+                max(len(names[c * rows + r]) for c in range(cols) if c * rows + r < n)
+                for r in range(rows)
+            )
+            if best is None or height < best[1]:
+                best = (cols, height, col_w, names)
+        assert best is not None
+        self._layout = (width, *best)
+        return best
+
+    def _lines(self, width: int) -> list[Content]:
+        cols, _height, col_w, names = self._plan(max(1, width))
+        labels = self.dimension.labels
+        n = len(labels)
+        rows = -(-n // cols)
+        out: list[Content] = []
+        for r in range(rows):
+            cells = [c * rows + r for c in range(cols) if c * rows + r < n]
+            tall = max(len(names[i]) for i in cells)
+            for k in range(tall):
+                parts: list[Content | str | tuple[str, str | Style]] = []
+                for j, i in enumerate(cells):
+                    lab = labels[i]
+                    chosen = lab.id in self.chosen
+                    text = names[i][k] if k < len(names[i]) else ""
+                    click = Style.from_meta({"@click": f"pick({lab.id!r})"})
+                    if k == 0:
+                        head = Content.assemble(
+                            ("●" if chosen else " ", "bold"), " ", (lab.key, "bold $accent"), " "
+                        )
+                    else:
+                        head = Content(" " * PREFIX)
+                    name = Content(text)
+                    if chosen and text:
+                        name = name.stylize(CHOSEN_STYLE)
+                    cell = Content.assemble(head, name).stylize(click)
+                    pad = col_w - PREFIX - len(text) if j < len(cells) - 1 else 0
+                    parts += [cell, " " * (pad + GAP) if j < len(cells) - 1 else ""]
+                out.append(Content.assemble(*parts))
+        return out
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines(self.content_region.width or self.size.width))
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return self._plan(max(1, width))[1]
+
+    def get_content_width(self, container: object, viewport: object) -> int:
+        return MIN_COLUMN
 
     def action_pick(self, label_id: str) -> None:
-        """A click on a label line (click actions run in the widget that rendered them)."""
+        """A click on a label (click actions run in the widget that rendered them)."""
         panel = self.parent
         if isinstance(panel, DimensionPanel):
             panel.action_pick(label_id)
 
 
-class DimensionPanel(VerticalScroll, can_focus=False):
-    """Lists a dimension's labels; the screen tells it its value and whether it has focus."""
+class DimensionPanel(Vertical, can_focus=False):
+    """A dimension: collapsed to one line, or (focused) its question and every label."""
 
     class LabelPicked(Message):
         """The annotator chose ``label_id`` in ``dimension_id`` with the mouse."""
@@ -52,79 +156,39 @@ class DimensionPanel(VerticalScroll, can_focus=False):
     def __init__(self, dimension: Dimension, index: int, count: int) -> None:
         super().__init__(id=f"dim-{dimension.id}", classes="dimension-panel")
         self.dimension = dimension
-        self.border_title = f"{index + 1}/{count} {dimension.id.replace('_', ' ').title()}"
+        self.heading = f"{index + 1}/{count} {dimension.id.replace('_', ' ').title()}"
+        self.border_title = self.heading
         self.border_subtitle = _KIND_HINT.get(dimension.kind, dimension.kind)
         self._chosen: frozenset[str] = frozenset()
         self._focused = False
-        self._labels = _Labels(self._render_labels(), markup=False)
-        #: ``(width, [first line of each label])`` for the last content width seen.
-        self._tops: tuple[int, list[int]] = (-1, [])
+        self._summary = Static(self._render_summary(), classes="dim-summary", markup=False)
+        self._question = Static(dimension.question, classes="dim-question", markup=False)
+        self._grid = LabelGrid(dimension)
 
     def compose(self) -> ComposeResult:
-        yield self._labels
+        yield self._summary
+        yield self._question
+        yield self._grid
 
-    def _label_line(self, index: int) -> Content:
-        lab = self.dimension.labels[index]
-        chosen = lab.id in self._chosen
-        click = Style.from_meta({"@click": f"pick({lab.id!r})"})
-        line = Content.assemble(
-            ("●" if chosen else " ", "bold"), " ", (lab.key, "bold"), " ", lab.name
-        ).stylize(click)
-        return line.stylize(CHOSEN_STYLE, 2) if chosen else line
-
-    def _render_labels(self) -> Content:
-        parts: list[Content | str | tuple[str, str | Style]] = [
-            (self.dimension.question, "italic dim"),
-            "\n",
-        ]
-        for i in range(len(self.dimension.labels)):
-            parts += ["\n", self._label_line(i)]
-        return Content.assemble(*parts)
+    def _render_summary(self) -> Content:
+        names = [lab.name for lab in self.dimension.labels if lab.id in self._chosen]
+        return Content.assemble(
+            (self.heading, "bold"),
+            ("  ", ""),
+            (" + ".join(names), "bold") if names else ("– not labelled yet", "dim italic"),
+        )
 
     def show(self, value: LabelValue, focused: bool) -> None:
         """Mark the chosen label(s) and the focus; does nothing if neither changed."""
-        gained = focused and not self._focused
         if focused != self._focused:
             self._focused = focused
             self.set_class(focused, "-focused")
         chosen = frozenset(value if isinstance(value, list) else [] if value is None else [value])
-        old = self._chosen
-        if chosen != old:
+        if chosen != self._chosen:
             self._chosen = chosen
-            self._labels.update(self._render_labels(), layout=False)
-        if (gained or chosen != old) and (self.max_scroll_y or self.scroll_y):
-            added = chosen - old
-            if added:
-                self._reveal(added)  # a new choice (or a new unit's label)
-            elif gained or not chosen:
-                self._reveal(chosen)  # its choice, or the top if it has none
-
-    def _reveal(self, ids: frozenset[str]) -> None:
-        """Scroll the first of ``ids`` into view; the top if ``ids`` is empty."""
-        index = next((i for i, lid in enumerate(self.dimension.label_ids) if lid in ids), None)
-        if index is None:
-            if self.scroll_y:
-                self.scroll_to(y=0, animate=False, immediate=True)
-            return
-        tops = self._line_tops()
-        top = tops[index]
-        bottom = tops[index + 1] if index + 1 < len(tops) else self.virtual_size.height
-        self.scroll_to_region(
-            Region(0, top, 1, max(1, bottom - top)), animate=False, immediate=True
-        )
-
-    def _line_tops(self) -> list[int]:
-        """The first (wrapped) line of each label line, at the current content width."""
-        width = self._labels.content_size.width
-        if self._tops[0] != width:
-            wrap = max(1, width)
-            y = len(Content(self.dimension.question).wrap(wrap)) + 1  # question, blank line
-            tops = []
-            for i in range(len(self.dimension.labels)):
-                tops.append(y)
-                y += len(self._label_line(i).wrap(wrap))
-            self._tops = (width, tops)
-        return self._tops[1]
+            self._grid.chosen = chosen
+            self._grid.refresh()
+            self._summary.update(self._render_summary(), layout=False)
 
     def action_pick(self, label_id: str) -> None:
         """A click on a label line."""
@@ -134,3 +198,8 @@ class DimensionPanel(VerticalScroll, can_focus=False):
     def chosen_ids(self) -> list[str]:
         """The label ids currently marked, in codebook order."""
         return [lid for lid in self.dimension.label_ids if lid in self._chosen]
+
+    @property
+    def grid_text(self) -> str:
+        """The label grid as plain text at its current width (for tests)."""
+        return "\n".join(line.plain for line in self._grid._lines(self._grid.size.width))

@@ -73,7 +73,7 @@ def render_hints(hints: dict[str, Any], codebook: Codebook) -> Content:
 
 
 class HintsPanel(VerticalScroll):
-    """A small side panel, hidden when the unit has no hints."""
+    """A small side panel, hidden when the unit has no hints or the panel is folded."""
 
     def __init__(self, codebook: Codebook, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -84,9 +84,23 @@ class HintsPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="hints-body", markup=False)
 
+    #: Whether the screen wants the panel (folded on narrow terminals, ``h`` toggles).
+    open = True
+    _has_hints = False
+
+    def set_open(self, open_: bool) -> None:
+        self.open = open_
+        self._sync()
+
+    def _sync(self) -> None:
+        want = self._has_hints and self.open
+        if self.display != want:
+            self.display = want
+
     def show(self, hints: dict[str, Any] | None) -> None:
-        if self.display != bool(hints):
-            self.display = bool(hints)
+        """The unit's hints; hidden when it has none (or the panel is folded)."""
+        self._has_hints = bool(hints)
+        self._sync()
         if hints:
             self.query_one("#hints-body", Static).update(safe(render_hints(hints, self.codebook)))
 

@@ -1,12 +1,15 @@
-"""The document title, the current sentence (with hint highlights) and its dimmed neighbours.
+"""The current sentence (with hint highlights, and a marker) between its dimmed neighbours.
 
-One widget rendering one ``Content``: showing the next unit repaints one widget.
+Three blocks (before, current, after) in a scrolling box; showing the next unit
+repaints them, and asks for a new layout only when a block's height changes.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -50,35 +53,86 @@ def highlight(text: str, hints: dict[str, Any] | None) -> Content:
     return content
 
 
-class UnitView(Static):
-    """Shows one unit in its document context."""
+def render_context(units: list[Unit]) -> Content:
+    """Neighbouring units, dimmed, a blank line between them (headings in italics)."""
+    parts: list[Content | str | tuple[str, str]] = []
+    for i, u in enumerate(units):
+        if i:
+            parts.append("\n\n")
+        parts.append((u.text, CONTEXT_STYLE if u.kind == "body" else f"{CONTEXT_STYLE} italic"))
+    return safe(Content.assemble(*parts))
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False)
-        self.title_text = ""
-        self.current = Content("")
+
+class _Part(Static):
+    """One block of the unit view; repainted without a new layout when its height holds."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
         self._text_size = (0, -1)
 
-    def show(self, title: str, unit: Unit, before: Unit | None, after: Unit | None) -> None:
-        kind = "" if unit.kind == "body" else f"  [{unit.kind}]"
-        self.title_text = title
-        self.current = safe(highlight(unit.text, unit.hints))
-        content = safe(
-            Content.assemble(
-                (title, "bold"),
-                (f"  · unit {unit.position + 1}{kind}\n\n", "dim"),
-                (before.text if before else "(start of document)", CONTEXT_STYLE),
-                "\n\n",
-                self.current.stylize_before("bold"),
-                "\n\n",
-                (after.text if after else "(end of document)", CONTEXT_STYLE),
-            )
-        )
-        # A new layout (of the whole screen) only if the text needs another height.
+    def set(self, content: Content) -> None:
         width = self.content_region.width
-        size = (width, content.get_height(cast("RulesMap", self.styles), width) if width else -1)
+        styles = cast("RulesMap", self.styles)
+        size = (width, content.get_height(styles, width) if width else -1)
         self.update(content, layout=size != self._text_size or width == 0)
         self._text_size = size
+
+
+class UnitView(VerticalScroll, can_focus=False):
+    """The current sentence, marked, between its dimmed neighbours.
+
+    How many neighbours is the screen's choice (``c``: 1, 3, 10, the document).
+    The view scrolls so that the current sentence is in view (centred when the
+    context is wider than the box); a sentence taller than the box scrolls in it.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title_text = ""
+        self.current = Content("")
+        self._before = _Part(id="ctx-before", classes="context")
+        self._current = _Part(id="current")
+        self._after = _Part(id="ctx-after", classes="context")
+        self._edges = ("", "")
+
+    def compose(self) -> ComposeResult:
+        yield self._before
+        yield self._current
+        yield self._after
+
+    def show(
+        self,
+        title: str,
+        unit: Unit,
+        before: list[Unit],
+        after: list[Unit],
+        *,
+        whole: bool = False,
+    ) -> None:
+        """Show ``unit`` with ``before``/``after`` (``whole``: they are the document)."""
+        self.title_text = title
+        self.current = safe(highlight(unit.text, unit.hints))
+        start = "" if before or whole else "(start of document)"
+        end = "" if after or whole else "(end of document)"
+        self._before.set(render_context(before) if before else Content.styled(start, "dim"))
+        self._current.set(self.current)
+        self._after.set(render_context(after) if after else Content.styled(end, "dim"))
+        if self.max_scroll_y or self.scroll_y or len(before) > 1:
+            self.call_after_refresh(self.reveal_current)
+
+    def reveal_current(self) -> None:
+        """Scroll the current sentence into view: its top when it is taller than the box."""
+        cur = self._current
+        if cur.outer_size.height >= self.scrollable_content_region.height:
+            self.scroll_to(y=cur.virtual_region.y, animate=False, immediate=True)
+        else:
+            self.scroll_to_center(cur, animate=False, immediate=True)
+
+    @property
+    def text(self) -> str:
+        """Everything the view shows, as plain text (for tests)."""
+        parts = [self._before, self._current, self._after]
+        return "\n\n".join(str(p.content) for p in parts)
 
     @property
     def current_text(self) -> str:
