@@ -121,7 +121,7 @@ async def test_deciding_every_dimension_moves_to_the_next_unit(tmp_path: Path) -
     app = _app(store)
     async with app.run_test(size=SIZE) as pilot:
         s = app.session
-        await pilot.press("c", "2")  # frame Political, certainty probable
+        await pilot.press("p", "2")  # frame Political, certainty probable
         assert s.unit is not None and s.unit.unit_id == ids[2]
     assert store.gold_current(ids[3])[(ids[3], "certainty")].value == "probable"
 

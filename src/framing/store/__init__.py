@@ -27,8 +27,8 @@ The class is assembled from mixins, one file per job: ``base`` (opening, schema
 checks, transactions), ``documents`` (ingest, units), ``queue`` (navigation, skips,
 progress; every queue query goes through ``QueueMixin._queue_sql``), ``labels``
 (label history, bulk reads for agreement), ``browse`` (wider context,
-per-document progress, search, an annotator's labelled units), ``study`` (schema m002: study settings,
-assignments, checks, exposures to others' labels, live sessions), ``dataset``
+per-document progress, search, an annotator's labelled units), ``study`` (schema
+m002: study settings, assignments, checks, exposures to others' labels, live sessions), ``dataset``
 (reads for export and analysis; gold and flags only when their tables exist) and
 ``review`` (flags, notes, gold with provenance, unit split/merge; schema m003_review).
 """

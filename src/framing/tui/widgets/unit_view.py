@@ -63,6 +63,12 @@ def render_context(units: list[Unit]) -> Content:
     return safe(Content.assemble(*parts))
 
 
+def _as_list(units: list[Unit] | Unit | None) -> list[Unit]:
+    if units is None:
+        return []
+    return units if isinstance(units, list) else [units]
+
+
 class _Part(Static):
     """One block of the unit view; repainted without a new layout when its height holds."""
 
@@ -104,12 +110,15 @@ class UnitView(VerticalScroll, can_focus=False):
         self,
         title: str,
         unit: Unit,
-        before: list[Unit],
-        after: list[Unit],
+        before: list[Unit] | Unit | None,
+        after: list[Unit] | Unit | None,
         *,
         whole: bool = False,
     ) -> None:
-        """Show ``unit`` with ``before``/``after`` (``whole``: they are the document)."""
+        """Show ``unit`` with ``before``/``after`` (``whole``: they are the document);
+        a single neighbour (or None) may be passed instead of a list."""
+        before = _as_list(before)
+        after = _as_list(after)
         self.title_text = title
         self.current = safe(highlight(unit.text, unit.hints))
         start = "" if before or whole else "(start of document)"
