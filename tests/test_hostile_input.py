@@ -121,8 +121,8 @@ async def test_tui_shows_escapes_as_symbols(evil_db: tuple[Path, str]) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         uv = app.annotate_screen.query_one(UnitView)
         # the calm first unit is current; the evil one is the "after" context
-        assert _no_controls(str(uv.content)), "context shown raw"
-        assert "␛]52;c;" in str(uv.content)
+        assert _no_controls(uv.text), "context shown raw"
+        assert "␛]52;c;" in uv.text
         await pilot.press("1", "1", "1")
         assert EVIL.replace(OSC52, "") != uv.current_text
         assert _no_controls(uv.current_text) and "␛[2J" in uv.current_text
