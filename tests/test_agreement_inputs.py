@@ -106,3 +106,52 @@ def test_an_all_missing_unit_never_changes_a_coefficient(as_strings: bool) -> No
     ]
     for fn in checks:
         assert fn(padded) == pytest.approx(fn(data), abs=1e-12)
+
+
+# --------------------------------------------------------------- units bootstrap by type
+
+
+def _many_units(n: int = 3000, seed: int = 11) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(1, 5, n)
+    data = np.where(rng.random((3, n)) < 0.7, truth, rng.integers(1, 5, (3, n))).astype(float)
+    data[rng.random((3, n)) < 0.1] = np.nan
+    return data
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
+def test_grouped_units_bootstrap_replays_as_a_plain_loop(level: str) -> None:
+    from framing.agreement import bootstrap_alpha
+    from framing.agreement._data import encode
+    from framing.agreement.alpha import alpha_parts
+    from framing.agreement.bootstrap import GROUP_MIN_UNITS, unit_types
+
+    data = _many_units()
+    parts = alpha_parts(encode(data))
+    assert parts.uc.n_units >= GROUP_MIN_UNITS
+    rep, counts = unit_types(parts)
+    assert 4 * len(rep) <= parts.uc.n_units  # the grouped path is taken
+    res = bootstrap_alpha(data, level, n_boot=20, seed=4, method="units")
+    # replay: the same multinomial type counts, each type's unit repeated that often
+    rng = np.random.default_rng(4)
+    draws = rng.multinomial(parts.uc.n_units, counts / parts.uc.n_units, size=20)
+    cols = parts.uc.kept[rep]
+    expected = [krippendorff_alpha(data[:, np.repeat(cols, c)], level) for c in draws]
+    np.testing.assert_allclose(res.samples, expected, atol=1e-9)
+
+
+def test_grouped_units_bootstrap_has_the_plain_distribution() -> None:
+    from framing.agreement import bootstrap as boot
+    from framing.agreement import bootstrap_alpha
+
+    data = _many_units(4000, seed=2)
+    grouped = bootstrap_alpha(data, "nominal", n_boot=400, seed=1)
+    old = boot.GROUP_MIN_UNITS
+    boot.GROUP_MIN_UNITS = 10**9
+    try:
+        plain = bootstrap_alpha(data, "nominal", n_boot=400, seed=1)
+    finally:
+        boot.GROUP_MIN_UNITS = old
+    assert not np.allclose(grouped.samples, plain.samples)  # two different streams
+    assert np.std(grouped.samples) == pytest.approx(np.std(plain.samples), rel=0.15)
+    assert np.mean(grouped.samples) == pytest.approx(np.mean(plain.samples), abs=0.003)

@@ -264,7 +264,11 @@ def _summary_of(
 ) -> dict[str, Any]:
     """``summarize`` of some units (all when ``cols`` is None) plus the α interval."""
     sub = dd.data if cols is None else dd.data[:, cols]
-    out = summarize(sub if sub.size else [], dd.dimension.kind, dd.scale)
+    coded = _coded(sub, dd.values) if sub.size else sub
+    if isinstance(coded, Coded) and dd.dimension.kind != "multi":
+        out = summarize(coded, dd.dimension.kind, dd.scale)  # encoded once, in one pass
+    else:
+        out = summarize(sub if sub.size else [], dd.dimension.kind, dd.scale)
     out["alpha_ci"] = alpha_ci(sub, dd.level, dd.values, n_boot, seed)
     return out
 

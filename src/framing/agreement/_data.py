@@ -66,16 +66,22 @@ def check_label_types(labels: Sequence[Any]) -> None:
     a coefficient could change when an empty unit is added.  We refuse such
     data instead, naming an example of each kind.
     """
-    seen: dict[str, Any] = {}
-    for v in labels:
-        kind = _label_kind(v)
-        if kind not in seen:
-            seen[kind] = v
-            if "number" in seen and "text" in seen:
-                raise ValueError(
-                    f"reliability data mix numbers and strings ({seen['number']!r} and "
-                    f"{seen['text']!r}); convert the labels to one type first"
-                )
+    kinds = {_label_kind_of_type(t) for t in set(map(type, labels))}
+    if "number" in kinds and "text" in kinds:
+        number = next(v for v in labels if _label_kind(v) == "number")
+        text = next(v for v in labels if _label_kind(v) == "text")
+        raise ValueError(
+            f"reliability data mix numbers and strings ({number!r} and {text!r}); "
+            "convert the labels to one type first"
+        )
+
+
+def _label_kind_of_type(t: type) -> str:
+    if issubclass(t, str):
+        return "text"
+    if issubclass(t, numbers.Real):
+        return "number"
+    return "other"
 
 
 def _normalise_label(v: Any) -> Any:

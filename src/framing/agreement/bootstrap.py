@@ -30,6 +30,17 @@ Both are vectorised: "units" turns the resamples into a (resamples × units)
 matrix of multiplicities and gets every replicate's value counts and
 observed disagreement from matrix products; "pairs" draws cell indices in
 blocks.
+
+On large data "units" reuses per-unit contributions: alpha depends on the
+resampled units only through their value counts, so units with the same
+multiset of values (the same "type": with 3 coders and 15 labels there are
+at most 800) are interchangeable.  Drawing ``U`` units with replacement is
+then exactly drawing type counts from ``Multinomial(U, count_t / U)``, and
+each replicate's coincidence contributions are a (resamples × types)
+matrix product.  The distribution is the same as resampling units one by
+one; only the random stream differs (both are seeded).  It is used when
+there are at least :data:`GROUP_MIN_UNITS` units and at most a quarter as
+many types.
 """
 
 from __future__ import annotations
@@ -41,7 +52,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from framing.agreement._data import encode
+from framing.agreement._data import Coded, encode
 from framing.agreement.alpha import (
     LEVELS,
     AlphaParts,
@@ -55,6 +66,8 @@ from framing.agreement.alpha import (
 )
 
 _CHUNK_ELEMENTS = 8_000_000
+#: Units from which the "units" bootstrap resamples unit types instead of units.
+GROUP_MIN_UNITS = 2_000
 
 
 @dataclass(frozen=True)
@@ -186,9 +199,59 @@ def _expected_rows(metric: Metric, n_c: np.ndarray) -> np.ndarray:
     return 2.0 * n * np.einsum("bv,bv->b", n_c, (x - mean[:, None]) ** 2)
 
 
+def unit_types(parts: AlphaParts) -> tuple[np.ndarray, np.ndarray]:
+    """The pairable units' distinct value multisets: a representative unit of each
+    type (indexing ``parts.uc``'s units) and how many units have that type."""
+    uc = parts.uc
+    per_unit = np.bincount(uc.eu, minlength=uc.n_units)
+    width = int(per_unit.max()) if uc.n_units else 0
+    start = np.cumsum(per_unit) - per_unit
+    slot = np.arange(len(uc.eu)) - start[uc.eu]
+    # one number per entry (code, count), then per unit its entries in code order
+    top = int(uc.en.max()) + 1 if len(uc.en) else 1
+    entry = uc.ec * top + uc.en + 1  # ≥ 1; 0 pads units with fewer entries
+    base = uc.n_values * top + 1
+    if width and width * math.log2(base) < 62:  # the signature fits one int64
+        key = np.zeros(uc.n_units, dtype=np.int64)
+        np.add.at(key, uc.eu, entry * base ** (width - 1 - slot))
+        _, first, counts = np.unique(key, return_index=True, return_counts=True)
+        return first, counts
+    sig = np.zeros((uc.n_units, width), dtype=np.int64)
+    sig[uc.eu, slot] = entry  # entries are sorted by code within a unit
+    _, first, counts = np.unique(sig, axis=0, return_index=True, return_counts=True)
+    return first, counts
+
+
+def _grouped(parts: AlphaParts) -> tuple[AlphaParts, np.ndarray] | None:
+    """``parts`` restricted to one unit per type, and the type counts (or None
+    when grouping would not pay: few units, or nearly as many types as units)."""
+    uc = parts.uc
+    if uc.n_units < GROUP_MIN_UNITS:
+        return None
+    rep, counts = unit_types(parts)
+    if 4 * len(rep) > uc.n_units:
+        return None
+    coded = parts.coded
+    sub = Coded(coded.codes[:, uc.kept[rep]], coded.domain, coded.numeric)
+    return alpha_parts(sub, with_pairs=True), counts
+
+
 def _bootstrap_units(
     parts: AlphaParts, metric: Metric, n_boot: int, rng: np.random.Generator
 ) -> np.ndarray:
+    n_draw = parts.uc.n_units  # units per resample
+    grouped = _grouped(parts)
+    if grouped is not None:
+        parts, type_counts = grouped
+        share = type_counts / float(n_draw)
+
+        def draw(rows: int) -> np.ndarray:
+            return rng.multinomial(n_draw, share, size=rows).astype(np.float64)
+    else:
+
+        def draw(rows: int) -> np.ndarray:
+            return _resample_counts(rng, rows, n_draw)
+
     uc = parts.uc
     n_units, v = uc.n_units, uc.n_values
     fixed_delta = metric.level != "ordinal"
@@ -202,7 +265,7 @@ def _bootstrap_units(
     chunk = max(1, _CHUNK_ELEMENTS // per_row)
     for b0 in range(0, n_boot, chunk):
         b1 = min(n_boot, b0 + chunk)
-        w = _resample_counts(rng, b1 - b0, n_units)
+        w = draw(b1 - b0)
         n_c = _scatter_rows(w[:, uc.eu] * uc.en, uc.ec, v)
         n = n_c.sum(axis=1)
         if fixed_delta:

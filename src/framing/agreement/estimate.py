@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from framing.agreement import chance
 from framing.agreement._data import Coded, encode, encode_pair
@@ -244,6 +243,8 @@ def _finish(
     distribution: str,
     reason: str | None,
 ) -> Estimate:
+    from scipy import stats  # slow to import: only when an estimate is made
+
     se = math.sqrt(var) if math.isfinite(var) else math.nan
     se0 = math.sqrt(var0) if var0 is not None and math.isfinite(var0) else None
     df = None if distribution == "normal" else max(n - 1, 1)

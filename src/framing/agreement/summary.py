@@ -60,6 +60,10 @@ def summarize(data: Any, kind: str, labels: Sequence[str]) -> dict[str, Any]:
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    if isinstance(data, Coded):  # already encoded over the scale (the CLI's fast path)
+        if kind == "multi" or list(data.domain) != list(labels):
+            raise ValueError("a Coded summary needs a single/ordinal kind and domain == labels")
+        return _summarize_coded(data, kind, list(labels))
     rows = _rows(data, kind)
     empty: dict[str, Any] = {
         "units": 0,
@@ -83,6 +87,21 @@ def summarize(data: Any, kind: str, labels: Sequence[str]) -> dict[str, Any]:
             )
         scale += extra
         coded = encode(rows, scale)
+    return _summarize_coded(coded, kind, scale, empty)
+
+
+def _summarize_coded(
+    coded: Coded, kind: str, scale: list[Any], empty: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    if empty is None:
+        empty = {
+            "units": 0,
+            "annotators": 0,
+            "percent_agreement": None,
+            "krippendorff_alpha": None,
+            "fleiss_kappa": None,
+            "cohen_kappa": None,
+        }
     present = coded.codes >= 0
     units = int((present.sum(axis=0) >= 2).sum())
     annotators = int(present.any(axis=1).sum())
@@ -153,6 +172,15 @@ def coefficient_estimates(
                 row.update(
                     weights=w,
                     value=None,
+                    se=None,
+                    ci=[None, None],
+                    z=None,
+                    p=None,
+                    pa=None,
+                    pe=None,
+                    n=0,
+                    confidence=confidence,
+                    distribution="normal" if name == "cohen_kappa" else None,
                     reason=f"needs 2 annotators, has {len(rated)}",
                 )
                 out.append(row)
