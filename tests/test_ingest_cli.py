@@ -227,7 +227,8 @@ def test_jsonl_with_text_and_metadata(tmp_path: Path) -> None:
     ]
     r1 = [r for r in rows if r["doc_id"] == "r1"]
     assert {r["source"] for r in r1} == {"Wire"}
-    assert {r["file"] for r in r1} == {f"{path}#L1"}
+    # export carries the file relative to the ingest root, never the absolute path
+    assert {r["file"] for r in r1} == {"batch.jsonl#L1"}
     assert all(records[0]["text"][r["start"] : r["end"]] == r["text"] for r in r1)
     con = sqlite3.connect(db)
     meta = con.execute("SELECT title, author, date FROM documents WHERE doc_id = 'r1'").fetchone()

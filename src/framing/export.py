@@ -1,17 +1,19 @@
-"""Export units with their current labels (import lives in :mod:`framing.imports`).
+"""Export units with their labels as JSONL or CSV (import lives in :mod:`framing.imports`).
 
-Reads go through :class:`framing.store.Store`; no SQL here.
+Rows come from the one row builder, :mod:`framing.dataset.rows`; Parquet, the
+Hugging Face folder and spaCy DocBins are in :mod:`framing.dataset`.  Reads go
+through :class:`framing.store.Store`; no SQL here.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from framing.csvsafe import SafeCsvWriter
-from framing.models import Codebook, FramingError, LabelValue
+from framing.dataset.rows import Spec, iter_batches, majority, make_spec, nested_rows
+from framing.models import Codebook, LabelValue
 from framing.store import Store
 
 BASE_COLUMNS: tuple[str, ...] = (
@@ -28,62 +30,41 @@ BASE_COLUMNS: tuple[str, ...] = (
     "sentiment",
 )
 
+#: Document metadata columns (CSV), after the base columns.
+DOC_COLUMNS: tuple[str, ...] = ("title", "author", "publisher", "date", "perspective")
 
-def majority(values: list[LabelValue]) -> LabelValue:
-    """The value chosen by more than half of the annotators who labelled, else None.
+SplitOf = Callable[[str, str], str | None] | None
 
-    A multi-dimension value (a list) counts as one value: the exact set.
-    """
-    present = [v for v in values if v is not None]
-    if not present:
-        return None
-    counts = Counter(json.dumps(v) if isinstance(v, list) else v for v in present)
-    top, n = counts.most_common(1)[0]
-    if n * 2 <= len(present):
-        return None
-    return [str(x) for x in json.loads(top)] if top.startswith("[") else top
+__all__ = ["BASE_COLUMNS", "iter_rows", "majority", "write_csv", "write_jsonl"]
 
 
-def iter_rows(store: Store, codebook: Codebook) -> Iterator[dict[str, Any]]:
+def iter_rows(
+    store: Store,
+    codebook: Codebook,
+    *,
+    labels: str = "all",
+    split_of: SplitOf = None,
+    spec: Spec | None = None,
+) -> Iterator[dict[str, Any]]:
     """One dict per unit (queued or not), in document and position order."""
-    docs = {d.doc_id: d for d in store.documents()}
-    by_unit: dict[str, dict[str, dict[str, LabelValue]]] = defaultdict(dict)
-    for unit_id, annotator, dim, value in store.all_current_labels():
-        by_unit[unit_id].setdefault(annotator, {})[dim] = value
-    dims = codebook.dimension_ids
-    review = store.review_by_unit()  # gold, flags and notes (issue 9)
-    none: dict[str, Any] = {"gold": {}, "flags": [], "notes": []}
-    for unit in store.iter_units():
-        doc = docs.get(unit.doc_id)
-        if doc is None:  # only a hand-edited database (foreign keys off) gets here
-            raise FramingError(
-                f"unit {unit.unit_id!r} belongs to a missing document {unit.doc_id!r}; "
-                "run `framing check`"
-            )
-        labels = by_unit.get(unit.unit_id, {})
-        row: dict[str, Any] = {
-            "unit_id": unit.unit_id,
-            "doc_id": unit.doc_id,
-            "file": doc.file,
-            "source": doc.source,
-            "position": unit.position,
-            "text": unit.text,
-            "start": unit.start,
-            "end": unit.end,
-            "kind": unit.kind,
-            "queued": unit.queued,
-            "sentiment": unit.sentiment,
-            "labels": {a: dict(sorted(v.items())) for a, v in sorted(labels.items())},
-            "majority": {d: majority([v.get(d) for v in labels.values()]) for d in dims},
-            "hints": unit.hints,
-            **review.get(unit.unit_id, none),
-        }
-        yield row
+    spec = spec or make_spec(store, codebook, labels)
+    for batch in iter_batches(store, codebook, spec, split_of=split_of):
+        yield from nested_rows(batch, spec)
 
 
-def write_jsonl(store: Store, codebook: Codebook, out: IO[str]) -> int:
+def write_jsonl(
+    store: Store,
+    codebook: Codebook,
+    out: IO[str],
+    *,
+    labels: str = "all",
+    split_of: SplitOf = None,
+    splits: list[str] | None = None,
+) -> int:
+    spec = make_spec(store, codebook, labels)
+    spec.splits = list(splits or [])
     n = 0
-    for row in iter_rows(store, codebook):
+    for row in iter_rows(store, codebook, split_of=split_of, spec=spec):
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         n += 1
     return n
@@ -97,26 +78,63 @@ def _flat(value: LabelValue) -> str:
     return value
 
 
-def write_csv(store: Store, codebook: Codebook, out: IO[str], *, raw: bool = False) -> int:
-    """CSV: the base columns, ``label:<annotator>:<dimension>`` per pair,
-    ``majority:<dimension>``, ``gold:<dimension>`` and ``gold_method:<dimension>``,
-    and ``hints`` as JSON. Multi values join with ``|``. Text cells a spreadsheet
-    would run as formulas get a leading ``'`` unless ``raw`` (see :mod:`framing.csvsafe`)."""
-    rows = list(iter_rows(store, codebook))
-    annotators = sorted({a for r in rows for a in r["labels"]})
-    dims = codebook.dimension_ids
-    label_cols = [f"label:{a}:{d}" for a in annotators for d in dims]
-    gold_cols = [f"{k}:{d}" for d in dims for k in ("gold", "gold_method")]
-    header = [*BASE_COLUMNS, *label_cols, *[f"majority:{d}" for d in dims], *gold_cols, "hints"]
+def _num(x: Any) -> Any:
+    return "" if x is None else x
+
+
+def write_csv(
+    store: Store,
+    codebook: Codebook,
+    out: IO[str],
+    *,
+    labels: str = "all",
+    split_of: SplitOf = None,
+    splits: list[str] | None = None,
+    raw: bool = False,
+) -> int:
+    """CSV: the base and document columns, ``label:<annotator>:<dimension>`` per pair,
+    ``majority:<dimension>``, ``gold:<dimension>`` with ``gold_method:`` and
+    ``gold_confidence:``, ``flags`` (``annotator:reason`` joined with ``|``), ``notes``
+    (JSON), ``active_ms:<annotator>``, ``hints`` as JSON and ``split`` when there are
+    splits. Multi values join with ``|``."""
+    spec = make_spec(store, codebook, labels)
+    spec.splits = list(splits or [])
+    annotators = spec.annotators
+    dims = [d.id for d in spec.dimensions]
+    header = [
+        *BASE_COLUMNS,
+        *DOC_COLUMNS,
+        *[f"label:{a}:{d}" for a in annotators for d in dims],
+        *[f"majority:{d}" for d in dims],
+        *[f"{k}:{d}" for d in dims for k in ("gold", "gold_method", "gold_confidence")],
+        "flags",
+        "notes",
+        *[f"active_ms:{a}" for a in annotators],
+        "hints",
+        *(["split"] if spec.splits else []),
+    ]
     writer = SafeCsvWriter(out, raw=raw, lineterminator="\n")
     writer.writerow(header)
-    for r in rows:
-        flat = [r[c] if c != "queued" else int(r[c]) for c in BASE_COLUMNS]
-        flat += [_flat(r["labels"].get(a, {}).get(d)) for a in annotators for d in dims]
-        flat += [_flat(r["majority"][d]) for d in dims]
-        gold = r["gold"]
-        for d in dims:
-            flat += [_flat(gold[d]["value"]), gold[d]["method"]] if d in gold else ["", ""]
-        flat.append(json.dumps(r["hints"], ensure_ascii=False) if r["hints"] else "")
-        writer.writerow(flat)
-    return len(rows)
+    n = 0
+    for b in iter_batches(store, codebook, spec, split_of=split_of):
+        for i in range(len(b["unit_id"])):
+            flat: list[Any] = [b[c][i] if c != "queued" else int(b[c][i]) for c in BASE_COLUMNS]
+            flat += [b[c][i] for c in DOC_COLUMNS]
+            flat += [_flat(b[f"labels.{a}.{d}"][i]) for a in annotators for d in dims]
+            flat += [_flat(b[f"majority.{d}"][i]) for d in dims]
+            for d in dims:
+                flat += [
+                    _flat(b[f"gold.{d}.value"][i]),
+                    b[f"gold.{d}.method"][i] or "",
+                    _num(b[f"gold.{d}.confidence"][i]),
+                ]
+            flat.append("|".join(f"{f['annotator']}:{f['reason']}" for f in b["flags"][i]))
+            notes = b["notes"][i]
+            flat.append(json.dumps(notes, ensure_ascii=False) if notes else "")
+            flat += [_num(b[f"timing.{a}.active_ms"][i]) for a in annotators]
+            flat.append(b["hints"][i] or "")
+            if spec.splits:
+                flat.append(b["split"][i] or "")
+            writer.writerow(flat)
+            n += 1
+    return n

@@ -11,6 +11,7 @@ from framing.cli import (  # noqa: F401  (registers commands)
     agreement,
     analyze,
     annotate,
+    card,
     export,
     gold,
     ingest,

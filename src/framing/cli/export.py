@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -17,26 +16,59 @@ from framing.cli.common import (
 )
 from framing.cli.group import main
 
-if TYPE_CHECKING:
-    from framing.models import Codebook
-    from framing.store import Store
-
 
 # ----------------------------------------------------------------------- export
 @main.command()
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "csv"]),
+    type=click.Choice(["jsonl", "csv", "parquet", "hf", "spacy"]),
     default="jsonl",
     show_default=True,
-    help="Output format.",
+    help="jsonl/csv/parquet: one file; hf: a Hugging Face dataset folder; spacy: a folder "
+    "of DocBins, one per split.",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
-    help="File (default stdout; '-' is stdout). Never the database itself.",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="File or folder (jsonl/csv default stdout; '-' is stdout). Never the database.",
+)
+@click.option(
+    "--labels",
+    type=click.Choice(["all", "gold", "majority"]),
+    default="all",
+    show_default=True,
+    help="all: every unit; gold: units with a gold label; majority: units with a majority "
+    "label, which becomes the gold (method majority).",
+)
+@click.option(
+    "--split",
+    default=None,
+    metavar="TRAIN/VAL/TEST",
+    help="Split shares, e.g. 80/10/10 (or 90/10). Adds a split column (one file per split "
+    "for hf and spacy).",
+)
+@click.option(
+    "--split-by",
+    type=click.Choice(["document", "unit"]),
+    default="document",
+    show_default=True,
+    help="Keep whole documents in one split (no leak), or split sentences.",
+)
+@click.option(
+    "--stratify",
+    type=click.Choice(["source", "none"]),
+    default="source",
+    show_default=True,
+    help="Split each source separately.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Split seed.")
+@click.option(
+    "--dimension",
+    default=None,
+    metavar="DIM",
+    help="spacy: the dimension in doc.cats (default: the first single/ordinal one).",
 )
 @click.option(
     "--csv-raw",
@@ -47,34 +79,64 @@ if TYPE_CHECKING:
 @db_option
 @codebook_option
 def export(
-    fmt: str, output: Path | None, csv_raw: bool, db_path: str, codebook_path: str | None
+    fmt: str,
+    output: Path | None,
+    labels: str,
+    split: str | None,
+    split_by: str,
+    stratify: str,
+    seed: int,
+    dimension: str | None,
+    csv_raw: bool,
+    db_path: str,
+    codebook_path: str | None,
 ) -> None:
-    """Write every unit (queued or not) with its current labels and majority.
+    """Write every unit (queued or not) with its labels, as a file or a dataset folder.
 
-    Rows are ordered by document and position. JSONL rows carry unit_id, doc_id,
-    file, source, position, text, start, end, kind, queued, sentiment, labels
-    ({annotator: {dimension: value}}), majority ({dimension: value or null}) and
-    hints. CSV flattens labels to label:<annotator>:<dimension> columns.
+    \b
+    Every row: unit_id, doc_id, file (relative to the ingest root, never an
+    absolute path), source, title, author, publisher, date, perspective,
+    position, kind, queued, text, start, end, sentiment, hints, gold
+    ({dimension: {value, method, confidence}}), labels ({annotator: {dimension:
+    value}}, each annotator's independent labels), majority, flags, timing
+    ({annotator: {labelled_at, shown_at, active_ms}}) and split (with --split).
+    CSV flattens them to label:<annotator>:<dimension>, majority:<dimension>,
+    gold:<dimension> ... columns.
+
+    \b
+    Examples:
+      framing export -o units.jsonl
+      framing export --format parquet -o units.parquet --split 80/10/10
+      framing export --format hf -o dataset/ --labels majority --split 80/10/10
+      framing export --format spacy -o docbins/ --dimension frame --split 80/20
+
+    Splits keep each document in one split; when a source has too few documents
+    for every split, a warning says so (try --split-by unit).
     """
-    from framing.export import write_csv, write_jsonl
+    from framing.dataset.formats import export_dataset, make_plan
 
     cb = _codebook(codebook_path)
     store = _store(db_path, readonly=True)
-
-    def writer(store: Store, cb: Codebook, out: IO[str]) -> int:
-        if fmt == "csv":
-            return write_csv(store, cb, out, raw=csv_raw)
-        return write_jsonl(store, cb, out)
-
-    if output is None:
-        writer(store, cb, sys.stdout)
-        return
-    from framing.atomic import atomic_writer
-
-    with atomic_writer(output, protect=(db_path,)) as fh:
-        n = writer(store, cb, fh)
-    if str(output) != "-":
-        click.echo(f"Wrote {n} units to {output}", err=True)
+    plan = make_plan(store, split, by=split_by, stratify=stratify == "source", seed=seed)
+    for w in plan.warnings if plan else []:
+        click.echo(f"Warning: {w}", err=True)
+    res = export_dataset(
+        store,
+        cb,
+        fmt,
+        output,
+        labels=labels,
+        plan=plan,
+        dimension=dimension,
+        stdout=sys.stdout,
+        protect=(db_path,),
+        csv_raw=csv_raw,
+    )
+    if output is not None and str(output) != "-":
+        where = ", ".join(f"{k} {v}" for k, v in res.splits.items())
+        click.echo(
+            f"Wrote {res.rows} units to {output}" + (f" ({where})" if where else ""), err=True
+        )
 
 
 # ---------------------------------------------------------------- import-labels

@@ -1,8 +1,8 @@
 """Reads for datasets and analysis: unit → document/source for every unit, document
 provenance, and the optional review tables (gold, flags) when the schema has them.
 
-Gold and flags arrive with a later migration; a database without them answers
-empty, so export and analysis work on any schema version.
+Gold, flags and notes come from the review store (:mod:`framing.store.review`,
+migration m003); these reads only adapt them to the dataset's columns.
 """
 
 from __future__ import annotations
@@ -25,6 +25,13 @@ class DatasetMixin(DocumentsMixin):
 
     def _columns(self, table: str) -> set[str]:
         return {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+
+    def has_column(self, table: str, column: str) -> bool:
+        return column in self._columns(table)
+
+    def labelled_annotators(self) -> list[str]:
+        """Annotators with at least one label, sorted."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT annotator FROM labels ORDER BY 1")]
 
     def unit_index(self, *, queued_only: bool = False) -> Iterator[tuple[str, str, str, int]]:
         """``(unit_id, doc_id, source, queued)`` for every unit, document and position order,
@@ -67,35 +74,81 @@ class DatasetMixin(DocumentsMixin):
         )
 
     def current_gold(self) -> dict[tuple[str, str], tuple[LabelValue, str, float | None]]:
-        """``{(unit_id, dimension): (value, method, confidence)}``: the latest gold row per
-        unit and dimension (a NULL value withdraws it). Empty when there is no gold table."""
-        if not self.has_table("gold"):
+        """``{(unit_id, dimension): (value, method, confidence)}`` of the current gold rows
+        that have a value (open rows left out); through the review store (m003)."""
+        gold_current = getattr(self, "gold_current", None)
+        if gold_current is None or not self.has_table("gold"):
             return {}
-        cols = self._columns("gold")
-        method = "method" if "method" in cols else "''"
-        conf = "confidence" if "confidence" in cols else "NULL"
-        out: dict[tuple[str, str], tuple[LabelValue, str, float | None]] = {}
-        for unit_id, dim, value, m, c in self.db.execute(
-            f"SELECT unit_id, dimension, value, {method}, {conf} FROM gold WHERE id IN"
-            " (SELECT MAX(id) FROM gold GROUP BY unit_id, dimension)"
-        ):
-            if value is not None:
-                out[(unit_id, dim)] = (decode_value(value), m or "", c)
+        return {
+            key: (g.value, g.method, g.confidence)
+            for key, g in gold_current().items()
+            if g.value is not None
+        }
+
+    def independent_label_stream(
+        self,
+    ) -> Iterator[tuple[str, str, str, LabelValue, str, str | None, int | None]]:
+        """``(unit_id, annotator, dimension, value, created_at, shown_at, active_ms)`` of
+        each annotator's latest *independent* label (made before seeing anybody else's;
+        every label of a database without phases), in unit (document, position) order,
+        streamed.  ``shown_at`` / ``active_ms`` are None where the schema or the label
+        has no timing."""
+        cols = self._columns("labels")
+        phase = "COALESCE(phase, 'independent') = 'independent' AND " if "phase" in cols else ""
+        shown = "l.shown_at" if "shown_at" in cols else "NULL"
+        active = "l.active_ms" if "active_ms" in cols else "NULL"
+        cur = self.db.execute(
+            f"SELECT l.unit_id, l.annotator, l.dimension, l.value, l.created_at, {shown},"
+            f" {active} FROM labels l JOIN units u ON u.unit_id = l.unit_id WHERE l.id IN"
+            f" (SELECT MAX(id) FROM labels WHERE {phase}1 GROUP BY unit_id, annotator,"
+            " dimension) AND l.value IS NOT NULL"
+            " ORDER BY u.doc_id, u.position, l.annotator, l.dimension"
+        )
+        while rows := cur.fetchmany(_BATCH):
+            for r in rows:
+                v = r[3]
+                yield (r[0], r[1], r[2], decode_value(v) if v.startswith("[") else v, *r[4:])
+
+    def iter_unit_rows(self) -> Iterator[tuple[Any, ...]]:
+        """Every unit with its document's metadata, in document and position order:
+        ``(unit_id, doc_id, position, start, end, text, kind, queued, sentiment, hints)``
+        (hints as stored JSON text), streamed."""
+        cur = self.db.execute(
+            'SELECT unit_id, doc_id, position, start, "end", text, kind, queued, sentiment,'
+            " hints FROM units ORDER BY doc_id, position"
+        )
+        while rows := cur.fetchmany(_BATCH):
+            yield from rows
+
+    def distinct_values(self) -> dict[str, set[str]]:
+        """``{dimension: {label id, ...}}`` of every label id ever stored (labels and, when
+        present, gold), multi values split: the dictionaries of typed exports."""
+        out: dict[str, set[str]] = {}
+        sql = "SELECT DISTINCT dimension, value FROM labels WHERE value IS NOT NULL"
+        if self.has_table("gold"):
+            sql += " UNION SELECT DISTINCT dimension, value FROM gold WHERE value IS NOT NULL"
+        for dim, value in self.db.execute(sql):
+            v = decode_value(value)
+            out.setdefault(dim, set()).update(v if isinstance(v, list) else [v] if v else [])
         return out
 
-    def current_flags(self) -> dict[str, list[str]]:
-        """``{unit_id: [reason, ...]}`` of active flags (latest row per unit, annotator and
-        reason). Empty when there is no flags table."""
-        if not self.has_table("flags"):
+    def review_summary(self) -> dict[str, int | None]:
+        """How open the annotation was: labels made after seeing others' labels
+        (``review_labels``) and recorded exposures; None where the schema has no record."""
+        out: dict[str, int | None] = {"review_labels": None, "exposures": None}
+        if self.has_column("labels", "phase"):
+            out["review_labels"] = int(
+                self.db.execute("SELECT COUNT(*) FROM labels WHERE phase = 'review'").fetchone()[0]
+            )
+        if self.has_table("exposures"):
+            out["exposures"] = int(self.db.execute("SELECT COUNT(*) FROM exposures").fetchone()[0])
+        return out
+
+    def hint_conditions(self) -> dict[str, str]:
+        """``{annotator: on|off}`` from a study, when the schema has one."""
+        if not self.has_table("study_annotators"):
             return {}
-        cols = self._columns("flags")
-        active = "active" if "active" in cols else "1"
-        out: dict[str, list[str]] = {}
-        for unit_id, reason, on in self.db.execute(
-            f"SELECT unit_id, reason, {active} FROM flags WHERE id IN"
-            " (SELECT MAX(id) FROM flags GROUP BY unit_id, annotator, reason)"
-            " ORDER BY unit_id, reason"
-        ):
-            if on and reason not in out.setdefault(unit_id, []):
-                out[unit_id].append(reason)
-        return {u: r for u, r in out.items() if r}
+        return {
+            r[0]: r[1]
+            for r in self.db.execute("SELECT name, hints_condition FROM study_annotators")
+        }
