@@ -233,7 +233,7 @@ def test_export_output_file_not_partial_on_error(
     out = tmp_path / "x.jsonl"
     out.write_text("previous export\n", "utf-8")
 
-    def half_then_fail(store: object, cb: object, fh: Any) -> int:
+    def half_then_fail(store: object, cb: object, fh: Any, **options: Any) -> int:
         fh.write('{"unit_id": "half a row')
         raise FramingError("simulated failure mid-export")
 

@@ -116,7 +116,8 @@ def test_parquet_keeps_its_types(db: str, tmp_path: Path) -> None:
         cb.dimension("frame").label_ids
     )
     assert pa.types.is_struct(s.field("gold").type)
-    assert s.field("flags").type == pa.list_(pa.string())
+    flags = s.field("flags").type
+    assert pa.types.is_list(flags) and [f.name for f in flags.value_type] == ["annotator", "reason"]
     assert pa.types.is_dictionary(s.field("split").type)
     for v in t.column("file").to_pylist():
         _no_absolute_path(v)
@@ -249,7 +250,7 @@ def test_gold_flags_and_notes_from_the_review_store(db: str, tmp_path: Path) -> 
     st = Store.open(copy)
     unit = next(st.iter_units(queued_only=True)).unit_id
     st.adjudicate(unit, "frame", "Political", "judge")
-    st.flag(unit, "amina", "fragment")
+    st.flag(unit, "amina", "segmentation")
     st.set_note(unit, "amina", "two sentences")
     st.close()
     out = tmp_path / "g.jsonl"
@@ -260,11 +261,11 @@ def test_gold_flags_and_notes_from_the_review_store(db: str, tmp_path: Path) -> 
     assert rows[0]["gold"] == {
         "frame": {"value": "Political", "method": "adjudicated", "confidence": None}
     }
-    assert rows[0]["flags"] == [{"annotator": "amina", "reason": "fragment"}]
+    assert rows[0]["flags"] == [{"annotator": "amina", "reason": "segmentation"}]
     assert rows[0]["notes"] == [{"annotator": "amina", "text": "two sentences"}]
     pq_out = tmp_path / "g.parquet"
     assert run("export", "--db", str(copy), "--format", "parquet", "-o", str(pq_out)).exit_code == 0
     t = pq.read_table(pq_out).to_pylist()
     row = next(x for x in t if x["unit_id"] == unit)
     assert row["gold"]["frame"]["value"] == "Political"
-    assert row["flags"] == [{"annotator": "amina", "reason": "fragment"}]
+    assert row["flags"] == [{"annotator": "amina", "reason": "segmentation"}]
