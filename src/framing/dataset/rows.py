@@ -232,6 +232,20 @@ def iter_batches(
         yield batch
 
 
+def _hints(unit_id: str, text: str | None) -> dict[str, Any] | None:
+    if not text:
+        return None
+    try:
+        got = json.loads(text)
+    except (ValueError, RecursionError):
+        got = None
+    if not isinstance(got, dict):
+        raise FramingError(
+            f"unit {unit_id!r}: its stored hints are not a JSON object; run `framing check`"
+        )
+    return got
+
+
 def nested_rows(batch: Batch, spec: Spec) -> Iterator[dict[str, Any]]:
     """JSON rows: base fields, ``gold`` ({dim: {value, method, confidence}}, only dimensions
     with gold), ``flags`` / ``notes`` ([{annotator, reason | text}]),
@@ -242,7 +256,7 @@ def nested_rows(batch: Batch, spec: Spec) -> Iterator[dict[str, Any]]:
     n = len(batch["unit_id"])
     for i in range(n):
         row: dict[str, Any] = {c: batch[c][i] for c in spec.base}
-        row["hints"] = json.loads(row["hints"]) if row["hints"] else None
+        row["hints"] = _hints(row["unit_id"], row["hints"])
         gold = {
             d: {
                 "value": batch[f"gold.{d}.value"][i],

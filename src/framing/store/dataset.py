@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from framing.models import LabelValue
+from framing.models import FramingError, LabelValue
 from framing.store.documents import DocumentsMixin
 from framing.store.rows import _BATCH, decode_value
 
@@ -30,8 +30,11 @@ class DatasetMixin(DocumentsMixin):
         return column in self._columns(table)
 
     def labelled_annotators(self) -> list[str]:
-        """Annotators with at least one label, sorted."""
-        return [r[0] for r in self.db.execute("SELECT DISTINCT annotator FROM labels ORDER BY 1")]
+        """Annotators with at least one current label, sorted."""
+        return [
+            r[0]
+            for r in self.db.execute("SELECT DISTINCT annotator FROM current_labels ORDER BY 1")
+        ]
 
     def unit_index(self, *, queued_only: bool = False) -> Iterator[tuple[str, str, str, int]]:
         """``(unit_id, doc_id, source, queued)`` for every unit, document and position order,
@@ -107,7 +110,9 @@ class DatasetMixin(DocumentsMixin):
         while rows := cur.fetchmany(_BATCH):
             for r in rows:
                 v = r[3]
-                yield (r[0], r[1], r[2], decode_value(v) if v.startswith("[") else v, *r[4:])
+                if not isinstance(v, str) or v.startswith("["):
+                    v = decode_value(v)
+                yield (r[0], r[1], r[2], v, *r[4:])
 
     def iter_unit_rows(self) -> Iterator[tuple[Any, ...]]:
         """Every unit with its document's metadata, in document and position order:
@@ -118,6 +123,8 @@ class DatasetMixin(DocumentsMixin):
             " hints FROM units ORDER BY doc_id, position"
         )
         while rows := cur.fetchmany(_BATCH):
+            for r in rows:
+                _check_unit_row(r)
             yield from rows
 
     def distinct_values(self) -> dict[str, set[str]]:
@@ -152,3 +159,17 @@ class DatasetMixin(DocumentsMixin):
             r[0]: r[1]
             for r in self.db.execute("SELECT name, hints_condition FROM study_annotators")
         }
+
+
+def _check_unit_row(r: tuple[Any, ...]) -> None:
+    """A cheap check of a row framing never writes (hand-edited): one-line errors."""
+    if not isinstance(r[5], str):
+        raise FramingError(
+            f"unit {r[0]!r}: its stored text is {type(r[5]).__name__}, not text; "
+            "run `framing check`"
+        )
+    h = r[9]
+    if h is not None and h != "" and not (isinstance(h, str) and h[:1] == "{" and h[-1:] == "}"):
+        raise FramingError(
+            f"unit {r[0]!r}: its stored hints are not a JSON object; run `framing check`"
+        )
