@@ -335,3 +335,21 @@ def test_alpha_custom_distance_matches_nltk() -> None:
     triples = [t for t in triples if counts[t[1]] >= 2]
     expected = AnnotationTask(data=triples, distance=dist).alpha()
     assert krippendorff_alpha(K2011, distance=dist) == pytest.approx(expected, abs=1e-9)
+
+
+def test_bootstrap_takes_a_custom_distance() -> None:
+    from framing.agreement import bootstrap_alpha
+
+    x = np.arange(1.0, 6.0)
+    matrix = (x[:, None] - x[None, :]) ** 2
+    a = bootstrap_alpha(K2011, "interval", n_boot=50, seed=2)
+    b = bootstrap_alpha(K2011, distance=matrix, n_boot=50, seed=2)
+    np.testing.assert_allclose(a.samples, b.samples, atol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("weights", [s for s in SCHEMES if s != "identity"])
+def test_cohen_from_a_table_takes_every_scheme(weights) -> None:
+    value = TABLE_PUBLISHED[("cohen_kappa", "4x4", weights)][0]
+    from framing.agreement import cohen_kappa_from_table
+
+    assert cohen_kappa_from_table(CONT4X4_DIAGNOSIS, weights) == pytest.approx(value, abs=R3)

@@ -291,6 +291,7 @@ def bootstrap_alpha(
     seed: int | None = 0,
     method: Literal["units", "pairs"] | str = "units",
     values: Sequence[Any] | None = None,
+    distance: Any = None,
 ) -> BootstrapResult:
     """Bootstrap confidence interval and threshold probabilities for Krippendorff's alpha.
 
@@ -301,7 +302,8 @@ def bootstrap_alpha(
     docstring for details.  Seeded: the same ``seed`` gives the same result.
 
     The point estimate is :func:`krippendorff_alpha` on the data; ``low`` and
-    ``high`` are the 2.5% and 97.5% percentiles of the resamples.
+    ``high`` are the 2.5% and 97.5% percentiles of the resamples.  A custom
+    ``distance`` (as in :func:`krippendorff_alpha`) replaces ``level``'s.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}; got {level!r}")
@@ -310,10 +312,10 @@ def bootstrap_alpha(
     if n_boot < 1:
         raise ValueError("n_boot must be at least 1")
     coded = encode(data, values)
-    if level == "ordinal" and values is None and coded.numeric is None:
+    if distance is None and level == "ordinal" and values is None and coded.numeric is None:
         raise ValueError("ordinal alpha on labels needs values= giving the scale order")
     parts = alpha_parts(coded, with_pairs=True)
-    metric = make_metric(level, coded, parts.n_c)
+    metric = make_metric(level, coded, parts.n_c, distance)
     expected = metric.expected_total()
     point = _alpha_from(parts.n, float(observed_per_unit(parts, metric).sum()), expected)
     if math.isnan(point):

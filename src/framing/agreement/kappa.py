@@ -16,7 +16,7 @@ import numpy as np
 
 from framing.agreement._data import Coded, distinct_pairs, encode, unit_counts
 from framing.agreement.estimate import multi_parts, ordered_weights, pair_parts, pair_table
-from framing.agreement.weights import is_unweighted
+from framing.agreement.weights import is_unweighted, resolve
 
 KappaWeights = Literal["linear", "quadratic"] | None
 #: A weight scheme name (see :mod:`framing.agreement.weights`), a matrix, or None.
@@ -285,16 +285,21 @@ def cohen_kappa(
     return _kappa_from_confusion(table, 1.0 - w)
 
 
-def cohen_kappa_from_table(table: Any, weights: KappaWeights = None) -> float:
+def cohen_kappa_from_table(table: Any, weights: Weights = None) -> float:
     """Cohen's (weighted) kappa from a square contingency table (rows: rater A).
 
-    Cohen (1960, 1968); weights by row/column position.  The table
+    Cohen (1960, 1968); named weights (any of Gwet's schemes) by row/column
+    position, or a symmetric agreement-weight matrix.  The table
     ``[[20, 5], [10, 15]]`` gives 0.4.
     """
     t = np.asarray(table, dtype=np.float64)
     if t.ndim != 2 or t.shape[0] != t.shape[1]:
         raise ValueError("table must be square")
-    return _kappa_from_confusion(t, _kappa_weights(t.shape[0], weights, None))
+    q = t.shape[0]
+    if is_unweighted(weights):
+        return _kappa_from_confusion(t, _kappa_weights(q, None, None))
+    w = resolve(weights, np.arange(1.0, q + 1.0), q, ordered=True)
+    return _kappa_from_confusion(t, 1.0 - w)
 
 
 def scott_pi(
