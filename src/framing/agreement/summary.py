@@ -178,7 +178,7 @@ def coefficient_estimates(
                     p=None,
                     pa=None,
                     pe=None,
-                    n=0,
+                    n=None,
                     confidence=confidence,
                     distribution="normal" if name == "cohen_kappa" else None,
                     reason=f"needs 2 annotators, has {len(rated)}",
