@@ -212,6 +212,9 @@ class AdjudicateScreen(Screen[None]):
         if s.unit is None:
             return
         g = s.gold.get(s.dimension.id)
+        if g is None or g.value is None or g.method != "adjudicated":
+            self.notify("Decide this dimension first; the reason goes with the decision.")
+            return
         prompt = f"Reason for the decision in {s.dimension.id}:"
         self.app.push_screen(
             LineInputScreen(prompt, (g.reason or "") if g else ""),

@@ -68,6 +68,8 @@ class AnnotateScreen(Screen[None]):
         Binding("r", "my_labels", "My labels", id="my_labels"),
         Binding("h", "hints", "Hints", id="hints"),
         Binding("D", "disagreements", "Disagreements", show=False, id="disagreements"),
+        Binding("f", "flag", "Flag", id="flag"),
+        Binding("n", "note", "Note", id="note"),
     ]
 
     #: Index into :data:`CONTEXT_STEPS`: how much of the document surrounds the unit.
@@ -322,3 +324,37 @@ class AnnotateScreen(Screen[None]):
             unit_id = row.unit_id
             gone = f"Unit {unit_id} is no longer in the database."
             self._guard(lambda: self.session.review(unit_id), gone)
+
+    # ------------------------------------------------- flags and notes (issue 9)
+    def action_flag(self) -> None:
+        """f: pick a reason by key (1-4); the same reason again removes the flag."""
+        from framing.tui.flag_screen import FlagScreen
+
+        s = self.session
+        if s.unit is None:
+            return
+
+        def done(reason: str | None) -> None:
+            if reason is not None:
+                self._guard(lambda: self._flagged(reason, s.toggle_flag(reason)))
+
+        self.app.push_screen(FlagScreen(s.my_flags()), done)
+
+    def _flagged(self, reason: str, on: bool) -> None:
+        what = "Flagged" if on else "Removed the flag"
+        self.notify(f"{what}: {reason.replace('_', ' ')} (backspace undoes)", timeout=3)
+
+    def action_note(self) -> None:
+        """n: a one-line note on this unit (blank removes it)."""
+        from framing.tui.line_input_screen import LineInputScreen
+
+        s = self.session
+        if s.unit is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._guard(lambda: s.set_note(text))
+
+        prompt = "Note on this unit (one line; empty removes your note):"
+        self.app.push_screen(LineInputScreen(prompt, s.my_note() or ""), done)

@@ -38,6 +38,17 @@ class SkipStep:
     focus: int
 
 
+@dataclass(frozen=True)
+class ReviewStep:
+    """A committed flag, unflag or note (issue 9): undone by appending the opposite."""
+
+    unit_id: str
+    kind: str  # "flag", "unflag" or "note"
+    reason: str
+    previous_note: str | None
+    focus: int
+
+
 class Session:
     """What one annotator is looking at, and the actions the keys trigger."""
 
@@ -63,7 +74,7 @@ class Session:
         self.after: Unit | None = None
         self.labels: dict[str, LabelValue] = {}
         self.focus = 0
-        self.undo_stack: list[UndoStep | SkipStep] = []
+        self.undo_stack: list[UndoStep | SkipStep | ReviewStep] = []
         #: Shown instead of a unit when the queue is exhausted (``unit is None``).
         self.end_message = ""
         #: The other annotators' current labels, ``{annotator: {dimension: value}}``,
@@ -318,7 +329,57 @@ class Session:
                 self.skipped_count -= 1
             self.focus = step.focus
             return True
+        if isinstance(step, ReviewStep):
+            self._undo_review(step)
+            return True
         self.store.add_label(step.unit_id, self.annotator, step.dimension, step.previous)
         self.focus = step.focus
         self._set(step.dimension, step.previous)
         return True
+
+    # ------------------------------------------------- flags and notes (issue 9)
+    def my_flags(self) -> set[str]:
+        """The reasons this annotator has flagged the current unit for."""
+        if self.unit is None:
+            return set()
+        return {
+            f.reason
+            for f in self.store.active_flags(self.unit.unit_id)
+            if f.annotator == self.annotator
+        }
+
+    def toggle_flag(self, reason: str) -> bool:
+        """Flag the current unit for ``reason``; if already flagged for it, unflag.
+        Returns whether the unit is now flagged for ``reason``."""
+        if self.unit is None:
+            return False
+        uid = self.unit.unit_id
+        on = reason not in self.my_flags()
+        if on:
+            self.store.flag(uid, self.annotator, reason)
+        else:
+            self.store.unflag(uid, self.annotator, reason)
+        kind = "flag" if on else "unflag"
+        self.undo_stack.append(ReviewStep(uid, kind, reason, None, self.focus))
+        return on
+
+    def my_note(self) -> str | None:
+        return None if self.unit is None else self.store.note_of(self.unit.unit_id, self.annotator)
+
+    def set_note(self, text: str) -> None:
+        """Replace this annotator's one-line note on the current unit (blank removes it)."""
+        if self.unit is None:
+            return
+        uid = self.unit.unit_id
+        previous = self.store.note_of(uid, self.annotator)
+        self.store.set_note(uid, self.annotator, text)
+        self.undo_stack.append(ReviewStep(uid, "note", "", previous, self.focus))
+
+    def _undo_review(self, step: ReviewStep) -> None:
+        if step.kind == "flag":
+            self.store.unflag(step.unit_id, self.annotator, step.reason)
+        elif step.kind == "unflag":
+            self.store.flag(step.unit_id, self.annotator, step.reason)
+        else:
+            self.store.set_note(step.unit_id, self.annotator, step.previous_note)
+        self.focus = step.focus
