@@ -125,14 +125,24 @@ def majority(votes: Votes) -> MajorityResult:
     return MajorityResult(value.astype(np.int64), share, n.astype(np.int64), tie)
 
 
+def annotators_per_unit(votes: Votes) -> np.ndarray:
+    """How many distinct annotators labelled each unit.
+
+    A stable sort of the (unit, annotator) keys, then the first of each run: linear
+    when the labels already come sorted by unit and annotator, as the store's do.
+    """
+    n_ann = max(len(votes.annotators), 1)
+    key = np.sort(votes.unit * n_ann + votes.annotator, kind="stable")
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    return np.bincount(key[first] // n_ann, minlength=votes.n_units)
+
+
 def unanimous(votes: Votes, min_annotators: int = 2) -> np.ndarray:
     """Units on which every label agrees and at least ``min_annotators`` distinct
     annotators labelled (a boolean mask over units)."""
-    counts = votes.counts()
-    n_values = (counts > 0).sum(axis=1)
-    pairs = np.unique(votes.unit * max(len(votes.annotators), 1) + votes.annotator)
-    n_ann = np.bincount(pairs // max(len(votes.annotators), 1), minlength=votes.n_units)
-    return (n_values == 1) & (n_ann >= min_annotators)
+    n_values = (votes.counts() > 0).sum(axis=1)
+    return (n_values == 1) & (annotators_per_unit(votes) >= min_annotators)
 
 
 # ------------------------------------------------------------------------ Dawid–Skene

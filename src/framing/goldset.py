@@ -24,7 +24,15 @@ from typing import Any, Literal
 
 import numpy as np
 
-from framing.gold import Competence, DawidSkeneResult, Votes, competence, dawid_skene, majority
+from framing.gold import (
+    Competence,
+    DawidSkeneResult,
+    Votes,
+    annotators_per_unit,
+    competence,
+    dawid_skene,
+    majority,
+)
 from framing.gold import unanimous as unanimous_mask
 from framing.models import Codebook, Dimension, FramingError, LabelValue
 from framing.store import Store
@@ -67,27 +75,49 @@ def load_votes(store: Store, codebook: Codebook, dimension: str) -> DimensionVot
     rows = store.independent_label_rows(dimension)
     gone = store.superseded_unit_ids()
     scale = set(dim.label_ids)
-    keep: list[tuple[int, str, str, str]] = []
+    multi = dim.kind == "multi"
+    label_ids: list[int] = []
+    units: list[str] = []
+    anns: list[str] = []
+    keys: list[str] = []
     off = sup = 0
     for label_id, unit_id, annotator, value in rows:
-        if unit_id in gone:
+        if gone and unit_id in gone:
             sup += 1
             continue
-        ok = (
-            all(v in scale for v in value)
-            if isinstance(value, list)
-            else dim.kind != "multi" and value in scale
-        )
-        if not ok or (isinstance(value, list) and dim.kind != "multi"):
+        if isinstance(value, list):
+            if not multi or not all(v in scale for v in value):
+                off += 1
+                continue
+            key = _key(value)
+        elif multi or value not in scale:
             off += 1
             continue
-        keep.append((label_id, unit_id, annotator, _key(value)))
-    classes = sorted({k[3] for k in keep}) if dim.kind == "multi" else list(dim.label_ids)
-    order = store._unit_order(sorted({k[1] for k in keep})) if keep else []
-    rank = {u: i for i, u in enumerate(order)}
-    keep.sort(key=lambda k: (rank[k[1]], k[2]))
-    votes = Votes.from_triples([(k[1], k[2], k[3]) for k in keep], classes)
-    ids = np.array([k[0] for k in keep], dtype=np.int64)
+        else:
+            key = value
+        label_ids.append(label_id)
+        units.append(unit_id)
+        anns.append(annotator)
+        keys.append(key)
+    classes = sorted(set(keys)) if multi else list(dim.label_ids)
+    # units in document order, annotators by name; rows sorted by (unit, annotator)
+    ucode: dict[str, int] = {}
+    u = np.fromiter((ucode.setdefault(x, len(ucode)) for x in units), np.int64, len(units))
+    uids = list(ucode)
+    ranks = store._unit_ranks(uids)
+    by_rank = np.argsort(np.fromiter((ranks[x] for x in uids), np.int64, len(uids)), kind="stable")
+    recode = np.empty(len(uids), dtype=np.int64)
+    recode[by_rank] = np.arange(len(uids), dtype=np.int64)
+    names = sorted(set(anns))
+    acode = {a: i for i, a in enumerate(names)}
+    a = np.fromiter((acode[x] for x in anns), np.int64, len(anns))
+    cix = {c: i for i, c in enumerate(classes)}
+    v = np.fromiter((cix[k] for k in keys), np.int64, len(keys))
+    unit = recode[u]
+    order = np.lexsort((a, unit))
+    votes = Votes([uids[i] for i in by_rank.tolist()], names, classes, unit[order], a[order],
+                  v[order])  # fmt: skip
+    ids = np.asarray(label_ids, dtype=np.int64)[order]
     return DimensionVotes(dim, votes, ids, off, sup)
 
 
@@ -131,12 +161,6 @@ class GoldReport:
         }
 
 
-def _n_annotators(votes: Votes) -> np.ndarray:
-    n_ann = max(len(votes.annotators), 1)
-    pairs = np.unique(votes.unit * n_ann + votes.annotator)
-    return np.bincount(pairs // n_ann, minlength=votes.n_units)
-
-
 def _from_labels(dv: DimensionVotes) -> list[list[int]]:
     """The label row ids behind each unit (labels are sorted by unit)."""
     bounds = np.searchsorted(dv.votes.unit, np.arange(dv.votes.n_units + 1))
@@ -174,7 +198,7 @@ def fill_gold(
         off_scale_labels=dv.off_scale,
         superseded_labels=dv.superseded,
     )
-    enough = _n_annotators(v) >= min_annotators
+    enough = annotators_per_unit(v) >= min_annotators
     rep.too_few = int((~enough).sum())
     unan = unanimous_mask(v, min_annotators) & enough
     maj = majority(v)
@@ -230,14 +254,14 @@ def fill_gold(
 
 def gold_codes(store: Store, dv: DimensionVotes) -> np.ndarray:
     """The current gold value of each unit of ``dv`` as a class code (-1: none)."""
-    cix = {c: i for i, c in enumerate(dv.votes.classes)}
-    cur = store.gold_current(dimension=dv.dimension.id)
-    out = np.full(dv.votes.n_units, -1, dtype=np.int64)
-    for i, u in enumerate(dv.votes.unit_ids):
-        row = cur.get((u, dv.dimension.id))
-        if row is not None and row.value is not None:
-            out[i] = cix.get(_key(row.value), -1)
-    return out
+    cix = {c: i for i, c in enumerate(dv.votes.classes)}  # a class key is the stored text
+    cur = store.gold_current_raw(dv.dimension.id)
+    none = (0, None, "", "", None)
+    return np.fromiter(
+        (cix.get(cur.get(u, none)[1] or "", -1) for u in dv.votes.unit_ids),
+        dtype=np.int64,
+        count=dv.votes.n_units,
+    )
 
 
 def vs_gold(

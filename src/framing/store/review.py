@@ -253,6 +253,18 @@ class ReviewMixin(DocumentsMixin):
         )
         return {(r[1], r[2]): _gold(r) for r in rows}
 
+    def gold_current_raw(
+        self, dimension: str
+    ) -> dict[str, tuple[int, str | None, str, str, float | None]]:
+        """``{unit_id: (id, value as stored, method, from_labels JSON, confidence)}``
+        of the current rows of one dimension: the undecoded form, for bulk work."""
+        rows = self.db.execute(
+            "SELECT unit_id, id, value, method, from_labels, confidence FROM gold WHERE id IN ("
+            " SELECT MAX(id) FROM gold WHERE dimension = ? GROUP BY unit_id)",
+            [dimension],
+        )
+        return {r[0]: (r[1], r[2], r[3], r[4] or "[]", r[5]) for r in rows}
+
     def gold_row(self, row_id: int) -> GoldRow | None:
         row = self.db.execute(f"SELECT {_GOLD_COLS} FROM gold WHERE id = ?", [row_id]).fetchone()
         return _gold(row) if row else None
@@ -355,22 +367,23 @@ class ReviewMixin(DocumentsMixin):
         ``kept`` counting the adjudicated rows left alone.
         """
         now = _now()
-        current = self.gold_current(dimension=dimension)
+        # raw rows (no JSON decoding): this runs over every unit of a dimension
+        current = self.gold_current_raw(dimension)
         rows = []
         kept = 0
         for d in drafts:
-            cur = current.get((d.unit_id, dimension))
-            if blocks_automatic(cur):
+            cur = current.get(d.unit_id)
+            if cur is not None and cur[2] == "adjudicated" and cur[1] is not None:
                 kept += 1
                 continue
             value = encode_value(d.value)
             from_json = json.dumps(list(d.from_labels))
             if (
                 cur is not None
-                and encode_value(cur.value) == value
-                and cur.method == d.method
-                and json.dumps(cur.from_labels) == from_json
-                and _close(cur.confidence, d.confidence)
+                and cur[1] == value
+                and cur[2] == d.method
+                and cur[3] == from_json
+                and _close(cur[4], d.confidence)
             ):
                 continue
             rows.append(
@@ -378,11 +391,11 @@ class ReviewMixin(DocumentsMixin):
                  d.confidence, d.reason)
             )  # fmt: skip
         for unit_id in retract_others:
-            cur = current.get((unit_id, dimension))
-            if cur is None or cur.value is None or cur.method not in AUTOMATIC_METHODS:
+            cur = current.get(unit_id)
+            if cur is None or cur[1] is None or cur[2] not in AUTOMATIC_METHODS:
                 continue
             rows.append(
-                (unit_id, dimension, None, cur.method, decided_by, now, "[]", None,
+                (unit_id, dimension, None, cur[2], decided_by, now, "[]", None,
                  "no longer decided automatically (a tie, or labels changed)")
             )  # fmt: skip
         with self._write():
