@@ -1,8 +1,8 @@
 """From several annotators' labels to one label per unit: majority and Dawid–Skene.
 
-Pure numpy, no SQL and no Textual: the store hands over integer-coded labels
-(:class:`Votes`), this module returns decisions and estimates, and
-:mod:`framing.goldfill` writes them back.
+numpy (and scipy.sparse for the EM sums), no SQL and no Textual: the store hands
+over integer-coded labels (:class:`Votes`), this module returns decisions and
+estimates, and :mod:`framing.goldset` writes them back.
 
 Majority (plurality) and its tie policy
     The value given by the most annotators wins; its ``confidence`` is its share
@@ -187,29 +187,43 @@ class DawidSkeneResult:
         return diag @ self.priors
 
 
-def _m_step(votes: Votes, post: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+class _Design:
+    """Units × (annotator, observed class) label counts, as a sparse matrix.
+
+    Both EM steps are then one sparse product each: the E-step sums each unit's
+    log-probabilities (``counts @ log π``), the M-step sums each cell's soft class
+    assignments (``countsᵀ @ posterior``).  Built once per fit.
+    """
+
+    def __init__(self, votes: Votes) -> None:
+        from scipy.sparse import csr_matrix
+
+        k, j = votes.n_classes, len(votes.annotators)
+        cells = votes.annotator * k + votes.value
+        ones = np.ones(len(cells))
+        self.counts = csr_matrix((ones, (votes.unit, cells)), shape=(votes.n_units, j * k))
+        self.counts.sum_duplicates()
+        self.counts_t = self.counts.T.tocsr()
+        self.k, self.j = k, j
+
+
+def _m_step(design: _Design, post: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Priors and confusion matrices from soft class assignments (DS eqs 2.3, 2.4)."""
-    k, j = votes.n_classes, len(votes.annotators)
+    k, j = design.k, design.j
     priors = post.mean(axis=0)
-    cell = votes.annotator * k + votes.value  # (annotator, observed class)
-    conf = np.empty((j, k, k))
-    w = post[votes.unit]  # labels × true classes
-    for true in range(k):
-        conf[:, true, :] = np.bincount(cell, weights=w[:, true], minlength=j * k).reshape(j, k)
+    # cells × true classes -> conf[annotator, true, observed]
+    conf = np.asarray(design.counts_t @ post).reshape(j, k, k).transpose(0, 2, 1).copy()
     totals = conf.sum(axis=2, keepdims=True)
     conf = np.divide(conf, totals, out=np.full_like(conf, 1.0 / k), where=totals > 0)
     return priors, conf
 
 
-def _e_step(votes: Votes, priors: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, float]:
+def _e_step(design: _Design, priors: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, float]:
     """Posteriors (DS eq. 2.5) and the log-likelihood (eq. 2.7) of the parameters."""
-    k, j = votes.n_classes, len(votes.annotators)
-    # log π_j[:, l] for every (annotator, observed) cell, then summed per unit
+    k, j = design.k, design.j
+    # log π_j[:, l] for every (annotator, observed) cell, summed per unit
     table = np.log(np.maximum(conf, _TINY)).transpose(0, 2, 1).reshape(j * k, k)
-    contrib = table[votes.annotator * k + votes.value]  # labels × true classes
-    logp = np.empty((votes.n_units, k))
-    for true in range(k):
-        logp[:, true] = np.bincount(votes.unit, weights=contrib[:, true], minlength=votes.n_units)
+    logp = np.asarray(design.counts @ table)
     logp += np.log(np.maximum(priors, _TINY))
     top = logp.max(axis=1, keepdims=True)
     p = np.exp(logp - top)
@@ -249,16 +263,17 @@ def dawid_skene(
         post = np.asarray(init, dtype=np.float64)
     trace: list[float] = []
     converged = False
-    priors, conf = _m_step(votes, post)
+    design = _Design(votes)
+    priors, conf = _m_step(design, post)
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007 (used after the loop)
-        post, ll = _e_step(votes, priors, conf)
+        post, ll = _e_step(design, priors, conf)
         trace.append(ll)
-        priors, conf = _m_step(votes, post)
+        priors, conf = _m_step(design, post)
         if len(trace) > 1 and abs(trace[-1] - trace[-2]) < tol:
             converged = True
             break
-    post, ll = _e_step(votes, priors, conf)
+    post, ll = _e_step(design, priors, conf)
     return DawidSkeneResult(post, priors, conf, it, converged, ll, trace)
 
 
