@@ -154,3 +154,28 @@ def test_review_labels_do_not_count_for_gold(store: Store) -> None:
     rows = store.independent_label_rows("frame", unit_id=u)
     assert {(r[2], r[3]) for r in rows} == {("ann", "Economic"), ("bob", "Political")}
     assert first in {r[0] for r in rows}
+
+
+def test_votes_exclude_off_scale_superseded_and_retracted(store: Store) -> None:
+    """What gold counts, per dimension, from one pass over the labels."""
+    from framing.codebook import load_codebook
+    from framing.goldset import load_all_votes
+
+    ids = _ids(store)
+    store.add_label(ids[0], "ann", "frame", "Economic")
+    store.add_label(ids[0], "bob", "frame", "Sports")  # off the codebook's scale
+    store.add_label(ids[1], "ann", "frame", "Political")
+    store.add_label(ids[1], "ann", "frame", None)  # retracted: not counted, not off-scale
+    store.add_label(ids[2], "bob", "frame", "Morality")
+    store.add_label(ids[2], "ann", "certainty", "certain")
+    store.add_label(ids[3], "ann", "frame", "Economic")
+    store.merge_with_next(ids[3], "judge")  # ids[3], ids[4] superseded
+    votes = load_all_votes(store, load_codebook(None), ["frame", "certainty"])
+    frame = votes["frame"]
+    assert frame.votes.unit_ids == [ids[0], ids[2]]  # document order
+    assert frame.off_scale == 1 and frame.superseded == 1
+    assert [frame.votes.classes[c] for c in frame.votes.value] == ["Economic", "Morality"]
+    assert frame.votes.annotators == ["ann", "bob"]
+    cert = votes["certainty"]
+    assert cert.votes.unit_ids == [ids[2]] and cert.votes.annotators == ["ann"]
+    assert cert.votes.classes == ["certain", "probable", "possible", "uncommitted"]

@@ -61,64 +61,125 @@ class DimensionVotes:
     superseded: int
 
 
-def load_votes(store: Store, codebook: Codebook, dimension: str) -> DimensionVotes:
-    """The current independent labels of ``dimension`` as :class:`Votes`.
+class _Codes(dict[Any, int]):
+    """Consecutive codes in first-seen order: ``codes[key]`` adds a new key."""
 
-    Classes are the codebook's labels in codebook order (for a multi dimension:
-    the label sets seen, sorted).  Units are in document order.
+    def __missing__(self, key: Any) -> int:
+        code = self[key] = len(self)
+        return code
+
+
+def _dimensions(codebook: Codebook, dimensions: Iterable[str] | None) -> list[Dimension]:
+    out = []
+    for d in dimensions or codebook.dimension_ids:
+        dim = codebook.dimension(d)
+        if dim is None:
+            raise FramingError(
+                f"unknown dimension {d!r}; the codebook has {', '.join(codebook.dimension_ids)}"
+            )
+        out.append(dim)
+    return out
+
+
+def _class_of(dim: Dimension, text: str | None) -> str | None:
+    """The class key of a stored value in ``dim``, or None when it is off the scale."""
+    if text is None:
+        return None
+    scale = dim.label_ids
+    if text.startswith("["):
+        value = _unkey(text)
+        if dim.kind != "multi" or not all(v in scale for v in value or ()):
+            return None
+        return _key(value)
+    return None if dim.kind == "multi" or text not in scale else text
+
+
+def load_all_votes(
+    store: Store, codebook: Codebook, dimensions: Iterable[str] | None = None
+) -> dict[str, DimensionVotes]:
+    """The current independent labels of each dimension as :class:`Votes`, in ONE
+    pass over the labels (streamed; each distinct unit, annotator and value is
+    looked at once).
+
+    Classes are the codebook's labels in codebook order (for a multi dimension: the
+    label sets seen, sorted); units are in document order, annotators by name, and
+    rows sorted by (unit, annotator).  Off-scale labels and labels of superseded
+    units are left out and counted.
     """
-    dim = codebook.dimension(dimension)
-    if dim is None:
-        raise FramingError(
-            f"unknown dimension {dimension!r}; the codebook has {', '.join(codebook.dimension_ids)}"
-        )
-    rows = store.independent_label_rows(dimension)
-    gone = store.superseded_unit_ids()
-    scale = set(dim.label_ids)
-    multi = dim.kind == "multi"
-    label_ids: list[int] = []
-    units: list[str] = []
-    anns: list[str] = []
-    keys: list[str] = []
-    off = sup = 0
-    for label_id, unit_id, annotator, value in rows:
-        if gone and unit_id in gone:
-            sup += 1
-            continue
-        if isinstance(value, list):
-            if not multi or not all(v in scale for v in value):
-                off += 1
-                continue
-            key = _key(value)
-        elif multi or value not in scale:
-            off += 1
-            continue
-        else:
-            key = value
-        label_ids.append(label_id)
-        units.append(unit_id)
-        anns.append(annotator)
-        keys.append(key)
-    classes = sorted(set(keys)) if multi else list(dim.label_ids)
-    # units in document order, annotators by name; rows sorted by (unit, annotator)
-    ucode: dict[str, int] = {}
-    u = np.fromiter((ucode.setdefault(x, len(ucode)) for x in units), np.int64, len(units))
-    uids = list(ucode)
+    dims = _dimensions(codebook, dimensions)
+    names = ("unit", "annotator", "dimension", "value")
+    index = {n: _Codes() for n in names}
+    parts: dict[str, list[np.ndarray]] = {n: [] for n in (*names, "id")}
+    for rows in store.independent_label_batches():
+        ids, *cols = zip(*rows, strict=True)
+        parts["id"].append(np.fromiter(ids, np.int64, len(ids)))
+        for name, values_ in zip(names, cols, strict=True):
+            codes = map(index[name].__getitem__, values_)
+            parts[name].append(np.fromiter(codes, np.int64, len(values_)))
+    col: dict[str, np.ndarray] = {
+        n: np.concatenate(p) if p else np.zeros(0, np.int64) for n, p in parts.items()
+    }
+    uids = list(index["unit"])
     ranks = store._unit_ranks(uids)
-    by_rank = np.argsort(np.fromiter((ranks[x] for x in uids), np.int64, len(uids)), kind="stable")
-    recode = np.empty(len(uids), dtype=np.int64)
-    recode[by_rank] = np.arange(len(uids), dtype=np.int64)
-    names = sorted(set(anns))
-    acode = {a: i for i, a in enumerate(names)}
-    a = np.fromiter((acode[x] for x in anns), np.int64, len(anns))
-    cix = {c: i for i, c in enumerate(classes)}
-    v = np.fromiter((cix[k] for k in keys), np.int64, len(keys))
-    unit = recode[u]
-    order = np.lexsort((a, unit))
-    votes = Votes([uids[i] for i in by_rank.tolist()], names, classes, unit[order], a[order],
-                  v[order])  # fmt: skip
-    ids = np.asarray(label_ids, dtype=np.int64)[order]
-    return DimensionVotes(dim, votes, ids, off, sup)
+    rank = np.fromiter((ranks.get(u, -1) for u in uids), np.int64, len(uids))
+    gone_ids = store.superseded_unit_ids()
+    gone = np.fromiter((u in gone_ids for u in uids), bool, len(uids)) | (rank < 0)
+    ann_names = list(index["annotator"])
+    by_name = sorted(range(len(ann_names)), key=ann_names.__getitem__)
+    ann_recode = np.empty(len(ann_names), np.int64)
+    ann_recode[by_name] = np.arange(len(ann_names))
+    sorted_names = [ann_names[i] for i in by_name]
+    values = list(index["value"])
+    out: dict[str, DimensionVotes] = {}
+    for dim in dims:
+        dcode = index["dimension"].get(dim.id, -1)
+        keys = [_class_of(dim, t) for t in values]
+        classes = (
+            sorted({k for k in keys if k is not None})
+            if dim.kind == "multi"
+            else list(dim.label_ids)
+        )
+        cix = {c: i for i, c in enumerate(classes)}
+        # value code -> class code; -1 off the scale, -2 a retraction (not counted)
+        vmap = np.array(
+            [-2 if t is None else cix.get(k, -1) if k is not None else -1
+             for t, k in zip(values, keys, strict=True)] + [-2],
+            dtype=np.int64,
+        )  # fmt: skip
+        mine = col["dimension"] == dcode
+        cls = vmap[col["value"][mine]]
+        u = col["unit"][mine]
+        present = cls != -2
+        sup = present & gone[u]
+        off = present & ~gone[u] & (cls == -1)
+        keep = present & ~gone[u] & (cls >= 0)
+        u, cls = u[keep], cls[keep]
+        a = ann_recode[col["annotator"][mine][keep]]
+        ids = col["id"][mine][keep]
+        units = np.unique(u)
+        units = units[np.argsort(rank[units], kind="stable")]
+        local = np.full(len(uids), -1, np.int64)
+        local[units] = np.arange(len(units))
+        unit = local[u]
+        order = np.lexsort((a, unit))
+        used = np.unique(a)
+        ann_local = np.full(len(sorted_names), -1, np.int64)
+        ann_local[used] = np.arange(len(used))
+        votes = Votes(
+            [uids[i] for i in units.tolist()],
+            [sorted_names[i] for i in used.tolist()],
+            classes,
+            unit[order],
+            ann_local[a[order]],
+            cls[order],
+        )
+        out[dim.id] = DimensionVotes(dim, votes, ids[order], int(off.sum()), int(sup.sum()))
+    return out
+
+
+def load_votes(store: Store, codebook: Codebook, dimension: str) -> DimensionVotes:
+    """:func:`load_all_votes` for one dimension."""
+    return load_all_votes(store, codebook, [dimension])[dimension]
 
 
 @dataclass
@@ -179,6 +240,7 @@ def fill_gold(
     min_annotators: int = 2,
     max_iter: int = 100,
     tol: float = 1e-6,
+    votes: DimensionVotes | None = None,
 ) -> GoldReport:
     """Write automatic gold for one dimension and report what was done.
 
@@ -188,7 +250,7 @@ def fill_gold(
     ``dawid_skene`` decision (argmax posterior, confidence = posterior; the model
     is fitted on every unit, so unanimous ones inform the error rates).
     """
-    dv = load_votes(store, codebook, dimension)
+    dv = votes if votes is not None else load_votes(store, codebook, dimension)
     v = dv.votes
     rep = GoldReport(
         dimension,
@@ -245,10 +307,21 @@ def fill_gold(
     rep.decided = len(drafts) - rep.unanimous
     decided = {d.unit_id for d in drafts}
     retract = [] if method == "unanimous" else [u for u in v.unit_ids if u not in decided]
+    current = store.gold_current_raw(dimension)
     rep.written, rep.kept_adjudicated = store.write_auto_gold(
-        drafts, decided_by, dimension=dimension, retract_others=retract
+        drafts, decided_by, dimension=dimension, retract_others=retract, current=current
     )
-    rep.competence = competence(v, gold_codes(store, dv), model)
+    # the gold now stored, without reading it again: a person's decision, else this
+    # run's value; with "unanimous" only, whatever was there for the other units
+    cix = {c: i for i, c in enumerate(v.classes)}
+    after = np.where(value >= 0, value, -1)
+    for i, u in enumerate(v.unit_ids):
+        cur = current.get(u)
+        if cur is None or cur[1] is None:
+            continue
+        if (cur[2] == "adjudicated") or (method == "unanimous" and after[i] < 0):
+            after[i] = cix.get(cur[1], -1)
+    rep.competence = competence(v, after, model)
     return rep
 
 
@@ -270,8 +343,7 @@ def vs_gold(
     """Each annotator's accuracy and Cohen's κ against the current gold values."""
     dims = list(dimensions) if dimensions else list(codebook.dimension_ids)
     out = {}
-    for d in dims:
-        dv = load_votes(store, codebook, d)
+    for d, dv in load_all_votes(store, codebook, dims).items():
         out[d] = competence(dv.votes, gold_codes(store, dv))
     return out
 

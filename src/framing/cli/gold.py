@@ -16,9 +16,9 @@ from framing.models import FramingError
 
 if TYPE_CHECKING:
     from framing.gold import Competence
-    from framing.goldset import GoldReport
+    from framing.goldset import GoldReport, Method
 
-METHODS = {"majority": "majority", "dawid-skene": "dawid_skene"}
+METHODS: dict[str, Method] = {"majority": "majority", "dawid-skene": "dawid_skene"}
 
 
 def _pct(x: float | None) -> str:
@@ -120,7 +120,7 @@ def gold(
       framing gold
       framing gold --method dawid-skene -d frame --json
     """
-    from framing.goldset import fill_gold
+    from framing.goldset import fill_gold, load_all_votes
 
     cb = _codebook(codebook_path)
     for d in dimensions:
@@ -129,8 +129,17 @@ def gold(
                                f"{', '.join(cb.dimension_ids)}")  # fmt: skip
     store = _store(db_path, create=False)
     dims = list(dimensions) or list(cb.dimension_ids)
+    all_votes = load_all_votes(store, cb, dims)  # one pass over the labels
     reports = [
-        fill_gold(store, cb, d, METHODS[method], max_iter=max_iter, tol=tol)  # type: ignore[arg-type]
+        fill_gold(
+            store,
+            cb,
+            d,
+            METHODS[method],
+            max_iter=max_iter,
+            tol=tol,
+            votes=all_votes[d],
+        )
         for d in dims
     ]
     if as_json:

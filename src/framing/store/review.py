@@ -19,13 +19,13 @@ highest ``id`` per key is the current one, and undoing appends a row.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from framing.models import FramingError, LabelValue, Unit, make_unit_id
 from framing.store.documents import DocumentsMixin
-from framing.store.rows import _UNIT_COLUMNS, _chunks, _now, decode_value, encode_value
+from framing.store.rows import _BATCH, _UNIT_COLUMNS, _chunks, _now, decode_value, encode_value
 
 #: Why a unit is flagged: the key in the UI picks one of these.
 FLAG_REASONS: tuple[str, ...] = ("segmentation", "guideline_gap", "off_topic", "other")
@@ -356,6 +356,7 @@ class ReviewMixin(DocumentsMixin):
         *,
         dimension: str,
         retract_others: Iterable[str] = (),
+        current: dict[str, tuple[int, str | None, str, str, float | None]] | None = None,
     ) -> tuple[int, int]:
         """Append automatic gold rows for one dimension in ONE transaction.
 
@@ -364,11 +365,13 @@ class ReviewMixin(DocumentsMixin):
         current row is not appended again. ``retract_others``: units whose current
         automatic value must be withdrawn (now a tie, or no longer labelled): an
         open row (value NULL) is appended for them. Returns ``(written, kept)``,
-        ``kept`` counting the adjudicated rows left alone.
+        ``kept`` counting the adjudicated rows left alone. ``current``: the
+        dimension's :meth:`gold_current_raw`, if the caller has just read it.
         """
         now = _now()
         # raw rows (no JSON decoding): this runs over every unit of a dimension
-        current = self.gold_current_raw(dimension)
+        if current is None:
+            current = self.gold_current_raw(dimension)
         rows = []
         kept = 0
         for d in drafts:
@@ -436,6 +439,18 @@ class ReviewMixin(DocumentsMixin):
         return [
             (r[0], r[1], r[2], decode_value(r[3]) if r[3].startswith("[") else r[3]) for r in rows
         ]
+
+    def independent_label_batches(self) -> Iterator[list[tuple[Any, ...]]]:
+        """Every (unit, annotator, dimension)'s latest independent label row as
+        ``(labels.id, unit_id, annotator, dimension, value as stored)``, in batches
+        (one scan; a NULL value is a retraction). For bulk work: ``framing gold``."""
+        cur = self.db.execute(
+            "SELECT MAX(id), unit_id, annotator, dimension, value FROM labels"
+            " WHERE COALESCE(phase, 'independent') = 'independent'"
+            " GROUP BY unit_id, annotator, dimension"
+        )  # SQLite takes the bare columns from the MAX(id) row
+        while rows := cur.fetchmany(_BATCH):
+            yield rows
 
     def review_by_unit(self) -> dict[str, dict[str, Any]]:
         """What the export adds per unit: ``{unit_id: {"gold": {dimension: {value,
