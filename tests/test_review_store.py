@@ -179,3 +179,41 @@ def test_votes_exclude_off_scale_superseded_and_retracted(store: Store) -> None:
     cert = votes["certainty"]
     assert cert.votes.unit_ids == [ids[2]] and cert.votes.annotators == ["ann"]
     assert cert.votes.classes == ["certain", "probable", "possible", "uncommitted"]
+
+
+@pytest.mark.parametrize("key", ["f", "n", "h", "r", "m"])
+def test_review_keys_are_reserved_in_codebooks(tmp_path: Path, key: str) -> None:
+    from framing.codebook import load_codebook
+
+    toml = (
+        'name = "t"\nversion = 1\n[[dimensions]]\nid = "d"\nquestion = "q"\nkind = "single"\n'
+        f'[[dimensions.labels]]\nid = "x"\nname = "X"\nkey = "{key}"\ndefinition = "x"\n'
+    )
+    path = tmp_path / "cb.toml"
+    path.write_text(toml)
+    with pytest.raises(FramingError, match="reserved"):
+        load_codebook(path)
+
+
+def test_multi_dimension_gold_by_exact_label_set(store: Store, tmp_path: Path) -> None:
+    from framing.codebook import load_codebook
+    from framing.goldset import fill_gold
+
+    toml = 'name = "t"\nversion = 1\n[[dimensions]]\nid = "topics"\nquestion = "q"\n'
+    toml += 'kind = "multi"\n'
+    for lid, key in (("x", "1"), ("y", "2"), ("z", "3")):
+        toml += f'[[dimensions.labels]]\nid = "{lid}"\nname = "{lid}"\nkey = "{key}"\n'
+        toml += 'definition = "d"\n'
+    path = tmp_path / "cb.toml"
+    path.write_text(toml)
+    cb = load_codebook(path)
+    ids = _ids(store)
+    for who, value in (("a", ["y", "x"]), ("b", ["x", "y"]), ("c", ["z"])):
+        store.add_label(ids[0], who, "topics", value)
+    store.add_label(ids[1], "a", "topics", ["x", "w"])  # w is not in the codebook
+    store.add_label(ids[1], "b", "topics", ["x"])
+    rep = fill_gold(store, cb, "topics", "majority")
+    assert rep.off_scale_labels == 1 and rep.too_few == 1  # ids[1]: one valid annotator
+    row = store.gold_current(ids[0])[(ids[0], "topics")]
+    assert (row.value, row.method) == (["x", "y"], "majority")
+    assert row.confidence == pytest.approx(2 / 3)

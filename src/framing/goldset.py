@@ -123,7 +123,9 @@ def load_all_votes(
     ranks = store._unit_ranks(uids)
     rank = np.fromiter((ranks.get(u, -1) for u in uids), np.int64, len(uids))
     gone_ids = store.superseded_unit_ids()
-    gone = np.fromiter((u in gone_ids for u in uids), bool, len(uids)) | (rank < 0)
+    gone = rank < 0
+    if gone_ids:
+        gone |= np.fromiter((u in gone_ids for u in uids), bool, len(uids))
     ann_names = list(index["annotator"])
     by_name = sorted(range(len(ann_names)), key=ann_names.__getitem__)
     ann_recode = np.empty(len(ann_names), np.int64)
@@ -156,13 +158,13 @@ def load_all_votes(
         u, cls = u[keep], cls[keep]
         a = ann_recode[col["annotator"][mine][keep]]
         ids = col["id"][mine][keep]
-        units = np.unique(u)
+        units = np.flatnonzero(np.bincount(u, minlength=len(uids)))
         units = units[np.argsort(rank[units], kind="stable")]
         local = np.full(len(uids), -1, np.int64)
         local[units] = np.arange(len(units))
         unit = local[u]
         order = np.lexsort((a, unit))
-        used = np.unique(a)
+        used = np.flatnonzero(np.bincount(a, minlength=len(sorted_names)))
         ann_local = np.full(len(sorted_names), -1, np.int64)
         ann_local[used] = np.arange(len(used))
         votes = Votes(
@@ -222,12 +224,13 @@ class GoldReport:
         }
 
 
-def _from_labels(dv: DimensionVotes) -> list[list[int]]:
-    """The label row ids behind each unit (labels are sorted by unit)."""
-    bounds = np.searchsorted(dv.votes.unit, np.arange(dv.votes.n_units + 1))
-    ids = dv.label_ids.tolist()
-    b = bounds.tolist()
-    return [sorted(ids[b[i] : b[i + 1]]) for i in range(dv.votes.n_units)]
+def _from_labels(dv: DimensionVotes) -> list[str]:
+    """The label row ids behind each unit, ascending, as a JSON list per unit."""
+    v = dv.votes
+    order = np.lexsort((dv.label_ids, v.unit))
+    ids = dv.label_ids[order].tolist()
+    b = np.searchsorted(v.unit[order], np.arange(v.n_units + 1)).tolist()
+    return ["[" + ", ".join(map(str, ids[b[i] : b[i + 1]])) + "]" for i in range(v.n_units)]
 
 
 def fill_gold(
@@ -292,14 +295,18 @@ def fill_gold(
     elif method != "unanimous":
         raise FramingError(f"unknown method {method!r} (majority, dawid_skene or unanimous)")
     sources = _from_labels(dv)
+    # stored forms straight away: a class key is the value as the store keeps it
+    classes = v.classes
+    value_list, how_list, conf_list = value.tolist(), how.tolist(), conf.tolist()
     drafts = [
         GoldDraft(
             v.unit_ids[i],
             dimension,
-            _unkey(v.classes[int(value[i])]),
-            str(how[i]),
-            float(conf[i]),
-            sources[i],
+            None,
+            how_list[i],
+            conf_list[i],
+            value_text=classes[value_list[i]],
+            from_json=sources[i],
         )
         for i in np.flatnonzero(value >= 0).tolist()
     ]

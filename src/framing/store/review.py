@@ -65,7 +65,12 @@ class GoldRow:
 
 @dataclass(frozen=True)
 class GoldDraft:
-    """An automatic decision to write (see :meth:`ReviewMixin.write_auto_gold`)."""
+    """An automatic decision to write (see :meth:`ReviewMixin.write_auto_gold`).
+
+    Bulk writers may give the stored forms instead: ``value_text`` (as
+    :func:`encode_value` makes it) and ``from_json`` (the label ids as a JSON list);
+    when given, they are written as they are and ``value``/``from_labels`` ignored.
+    """
 
     unit_id: str
     dimension: str
@@ -74,6 +79,8 @@ class GoldDraft:
     confidence: float | None
     from_labels: Sequence[int] = ()
     reason: str | None = None
+    value_text: str | None = None
+    from_json: str | None = None
 
 
 @dataclass(frozen=True)
@@ -341,7 +348,7 @@ class ReviewMixin(DocumentsMixin):
                     method,
                     decided_by,
                     _now(),
-                    json.dumps(list(from_labels)),
+                    _ids_json(from_labels),
                     confidence,
                     reason or None,
                     undoes,
@@ -379,8 +386,8 @@ class ReviewMixin(DocumentsMixin):
             if cur is not None and cur[2] == "adjudicated" and cur[1] is not None:
                 kept += 1
                 continue
-            value = encode_value(d.value)
-            from_json = json.dumps(list(d.from_labels))
+            value = d.value_text if d.value_text is not None else encode_value(d.value)
+            from_json = d.from_json if d.from_json is not None else _ids_json(d.from_labels)
             if (
                 cur is not None
                 and cur[1] == value
@@ -594,6 +601,11 @@ class ReviewMixin(DocumentsMixin):
                         [u.unit_id, nid, operation, u.kind, int(u.queued), decided_by, now],
                     )
         return new_ids
+
+
+def _ids_json(ids: Iterable[int]) -> str:
+    """Label ids as a JSON list, as ``json.dumps`` writes it (``[1, 2]``), fast."""
+    return "[" + ", ".join(map(str, ids)) + "]"
 
 
 def _close(a: float | None, b: float | None) -> bool:
