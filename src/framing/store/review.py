@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from framing.models import FramingError, LabelValue, Unit, make_unit_id
 from framing.store.documents import DocumentsMixin
@@ -63,9 +63,9 @@ class GoldRow:
         }
 
 
-@dataclass(frozen=True)
-class GoldDraft:
+class GoldDraft(NamedTuple):
     """An automatic decision to write (see :meth:`ReviewMixin.write_auto_gold`).
+    A named tuple: ``framing gold`` builds one per unit, so construction is cheap.
 
     Bulk writers may give the stored forms instead: ``value_text`` (as
     :func:`encode_value` makes it) and ``from_json`` (the label ids as a JSON list);
