@@ -1,0 +1,150 @@
+"""``framing serve`` in a real headless browser (Debian's chromium through Playwright),
+and its token check over HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from framing.cli import main
+
+CHROMIUM = next(
+    (p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()),
+    None,
+)
+NO_CHROMIUM = (
+    "NO CHROMIUM ON THIS MACHINE: the browser test of `framing serve` did not run. "
+    "Install Debian's chromium (apt-get install chromium) to run it."
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(db: Path, *args: str) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    cmd = [sys.executable, "-c", "from framing.cli import main; main()", "serve"]
+    cmd += ["--db", str(db), "--port", str(port), *args]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=os.environ)
+    for _ in range(150):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc, port
+        except OSError:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                raise AssertionError(f"framing serve exited: {out}") from None
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("framing serve did not listen")
+
+
+@pytest.fixture
+def served(seeded_db: Path) -> Iterator[tuple[Path, int]]:
+    proc, port = start(seeded_db)
+    try:
+        yield seeded_db, port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return int(r.status)
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def labels(db: Path, annotator: str) -> list[tuple[str, str]]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(
+            "SELECT dimension, value FROM labels WHERE annotator = ? ORDER BY id", [annotator]
+        ).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
+def test_label_typed_in_the_browser_is_in_sqlite(served: tuple[Path, int]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    db, port = served
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 700})
+            page.goto(f"http://127.0.0.1:{port}/?annotator=webby")
+            page.wait_for_selector("body.-first-byte", timeout=60_000)
+            page.click(".textual-terminal")
+            for _ in range(100):  # the app needs a moment to show the first unit
+                page.keyboard.press("1")
+                time.sleep(0.3)
+                if labels(db, "webby"):
+                    break
+        finally:
+            browser.close()
+    assert labels(db, "webby")[0] == ("perspective", "pakistani_institute")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
+def test_browser_without_a_name_is_asked_for_it(served: tuple[Path, int]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    db, port = served
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 700})
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector("body.-first-byte", timeout=60_000)
+            page.click(".textual-terminal")
+            time.sleep(2)
+            page.keyboard.type("tabby")
+            page.keyboard.press("Enter")  # no known names yet: starts at once
+            for _ in range(100):
+                page.keyboard.press("2")
+                time.sleep(0.3)
+                if labels(db, "tabby"):
+                    break
+        finally:
+            browser.close()
+    assert labels(db, "tabby")[0] == ("perspective", "russian_hse_expert")
+
+
+def test_non_loopback_needs_a_token(seeded_db: Path) -> None:
+    r = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--db", str(seeded_db)])
+    assert r.exit_code == 1 and "needs --token" in r.stderr
+
+
+def test_request_without_the_token_gets_403(seeded_db: Path) -> None:
+    proc, port = start(seeded_db, "--host", "0.0.0.0", "--token", "s3cret")
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert status(f"{base}/") == 403
+        assert status(f"{base}/?token=wrong&annotator=x") == 403
+        assert status(f"{base}/?token=s3cret&annotator=x") == 200
+        assert status(f"{base}/ws/made-up-key") == 403
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
