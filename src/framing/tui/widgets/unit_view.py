@@ -129,6 +129,12 @@ class UnitView(VerticalScroll, can_focus=False):
         if self.max_scroll_y or self.scroll_y or len(before) > 1:
             self.call_after_refresh(self.reveal_current)
 
+    def on_resize(self) -> None:
+        """The box changed height (another dimension panel opened): keep the sentence
+        in view."""
+        if self.max_scroll_y or self.scroll_y:
+            self.call_after_refresh(self.reveal_current)
+
     def reveal_current(self) -> None:
         """Scroll the current sentence into view: its top when it is taller than the box."""
         cur = self._current
