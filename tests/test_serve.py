@@ -119,12 +119,13 @@ def test_browser_without_a_name_is_asked_for_it(served: tuple[Path, int]) -> Non
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_selector("body.-first-byte", timeout=60_000)
             page.click(".textual-terminal")
-            time.sleep(2)
-            page.keyboard.type("tabby")
-            page.keyboard.press("Enter")  # no known names yet: starts at once
-            for _ in range(100):
+            for _ in range(60):  # until the app is up: keys sent earlier are lost
+                page.keyboard.press("Control+u")  # clears the name field
+                page.keyboard.type("tabby")
+                page.keyboard.press("Enter")  # no known names yet: starts at once
+                time.sleep(0.5)
                 page.keyboard.press("2")
-                time.sleep(0.3)
+                time.sleep(0.5)
                 if labels(db, "tabby"):
                     break
         finally:
