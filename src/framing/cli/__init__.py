@@ -15,6 +15,7 @@ from framing.cli import (  # noqa: F401  (registers commands)
     export,
     gold,
     ingest,
+    maint,
     serve,
 )
 from framing.cli.group import FramingGroup, main

@@ -39,13 +39,14 @@ from framing.store.base import DEFAULT_DB
 from framing.store.browse import BrowseMixin, DocumentProgress, LabelledUnit
 from framing.store.dataset import DatasetMixin
 from framing.store.labels import LabelsMixin
+from framing.store.maint import MaintMixin
 from framing.store.review import ReviewMixin
 from framing.store.rows import LabelColumns, decode_value, encode_value
 from framing.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 from framing.store.study import StudyMixin
 
 
-class Store(LabelsMixin, StudyMixin, DatasetMixin, ReviewMixin, BrowseMixin):
+class Store(LabelsMixin, StudyMixin, DatasetMixin, ReviewMixin, BrowseMixin, MaintMixin):
     """A framing database. Open it with :meth:`Store.open`."""
 
 
