@@ -29,7 +29,10 @@ def ingest(
 
     PATHS are folders or files of .txt/.md text, or .jsonl with a "text" field.
     With no PATH, ingests ./seeds and its manifest.toml. Ingesting the same file
-    again changes nothing; a failed ingest leaves the database as it was.
+    again changes nothing. Every input is checked before anything is written;
+    units are then written in short transactions, so annotators can keep working
+    during a long ingest. If it stops halfway (an error, Ctrl-C), run it again:
+    finished documents are kept and the unfinished one is completed.
     """
     from framing.hints import Hinter
     from framing.ingest import prepare_documents

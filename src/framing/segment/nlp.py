@@ -78,16 +78,65 @@ def get_nlp() -> Language:
 
 @lru_cache(maxsize=1)
 def _analyzer() -> Any:
+    """VADER, with its two per-word look-back checks given only the words they read.
+
+    ``_negation_check`` and ``_special_idioms_check`` lower-case the *whole* word list
+    on every call (once per sentiment word), which makes VADER quadratic in a text's
+    length; both only read words ``i - 3`` to ``i + 2``. From ``i >= 3`` on, they get
+    that window (with ``i`` shifted), so the scores are exactly VADER's; for ``i < 3``
+    they get the whole list, since a negative index there wraps around to its end.
+    """
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    base = SentimentIntensityAnalyzer
+
+    class _Windowed(base):  # type: ignore[misc, valid-type]
+        @staticmethod
+        def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> Any:
+            if i >= 3:
+                words, i = words[i - 3 : i + 3], 3
+            return base._negation_check(valence, words, start_i, i)
+
+        @staticmethod
+        def _special_idioms_check(valence: float, words: list[str], i: int) -> Any:
+            if i >= 3:
+                words, i = words[i - 3 : i + 3], 3
+            return base._special_idioms_check(valence, words, i)
+
+    return _Windowed()
+
+
+#: VADER's time grows with the square of its input's length (it lower-cases every
+#: word once per word; 100k characters take seconds), so a longer text is scored in
+#: pieces of about this many characters. Longer than any sentence of the seeds (476),
+#: so ordinary sentences are scored whole, as before.
+VADER_MAX_CHARS = 500
 
 
 def sentiment(text: str) -> float:
-    """VADER compound score of ``text``, rounded to 4 decimals (0.0 for no letters)."""
+    """VADER compound score of ``text``, rounded to 4 decimals (0.0 for no letters).
+
+    A text longer than :data:`VADER_MAX_CHARS` is scored in pieces cut at spaces and
+    gets the length-weighted mean of their scores (bounded time; units are capped
+    shorter than that anyway, see ``MAX_UNIT_CHARS``)."""
     if not _letters(text, 1):
         return 0.0
-    return round(float(_analyzer().polarity_scores(text)["compound"]), 4)
+    analyzer = _analyzer()
+    if len(text) <= VADER_MAX_CHARS:
+        return round(float(analyzer.polarity_scores(text)["compound"]), 4)
+    total = weight = 0.0
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + VADER_MAX_CHARS)
+        if end < len(text):
+            space = text.rfind(" ", start + VADER_MAX_CHARS // 2, end)
+            end = space + 1 if space > start else end
+        piece = text[start:end]
+        if _letters(piece, 1):
+            total += float(analyzer.polarity_scores(piece)["compound"]) * len(piece)
+            weight += len(piece)
+        start = end
+    return round(total / weight, 4) if weight else 0.0
 
 
 def _make_docs(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:

@@ -25,6 +25,38 @@ BATCH_SIZE = 256
 #: At most this many characters go to ``nlp.pipe`` per batch (with ``BATCH_SIZE``).
 BATCH_CHARS = 1_000_000
 
+#: The longest unit. A longer "sentence" (a file with no punctuation, a table dumped
+#: as one line) is split, preferably after a clause mark, else at a space, so time
+#: stays linear in the input (VADER and the hints are superlinear in a unit's length)
+#: and an annotator is never shown a screenful as one sentence. Real sentences are
+#: far shorter: the longest in the seeds has 476 characters.
+MAX_UNIT_CHARS = 1_000
+
+_CLAUSE_MARKS = ";:,)]}\u2013\u2014"
+
+
+def _cap_spans(
+    raw: str, spans: list[tuple[int, int]], limit: int = MAX_UNIT_CHARS
+) -> list[tuple[int, int]]:
+    """``spans`` with every span longer than ``limit`` split into pieces of at most
+    ``limit`` characters: after the last clause mark in the second half of the
+    window, else at the last whitespace, else exactly at the limit."""
+    if all(b - a <= limit for a, b in spans):
+        return spans
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        while b - a > limit:
+            lo, hi = a + limit // 2, a + limit
+            cut = max(raw.rfind(m, lo, hi) for m in _CLAUSE_MARKS) + 1
+            if cut <= lo:
+                cut = max(raw.rfind(" ", lo, hi), raw.rfind("\n", lo, hi), raw.rfind("\t", lo, hi))
+            if cut <= lo:
+                cut = hi
+            out.append((a, cut))
+            a = cut
+        out.append((a, b))
+    return out
+
 
 def _should_split(p: _Para) -> bool:
     """Prose kinds are split into sentences; short or tabular social, caption and
@@ -276,6 +308,7 @@ def _units(
         rows: list[_Row] = []
         for p, raw, split in batch:
             spans = _doc_sentence_spans(next(docs), len(raw)) if split else [(0, len(raw))]
+            spans = _cap_spans(raw, spans)
             rows.extend(_paragraph_units(p, raw, spans, queued_set, ranges))
             done = max(done, p.end)
         if hold >= 0:

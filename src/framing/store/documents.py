@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -11,19 +12,136 @@ from framing.store.base import StoreBase
 from framing.store.rows import _UNIT_COLUMNS, _chunks, _maybe_unit, _now, _unit_from_row
 
 
+def _meta(doc: Document, fingerprint: str) -> list[Any]:
+    return [
+        doc.file,
+        doc.title,
+        doc.author,
+        doc.publisher,
+        doc.date,
+        doc.source,
+        doc.perspective,
+        doc.sha256,
+        fingerprint,
+        doc.n_chars,
+    ]
+
+
 class DocumentsMixin(StoreBase):
     # ---------------------------------------------------------------- documents
-    def ingest(self, items: Iterable[tuple[Document, Iterable[UnitDraft]]]) -> IngestReport:
-        """Write documents and their units in ONE transaction (all or nothing).
+    #: Units written per write transaction when a new document streams in: each
+    #: transaction holds the write lock for milliseconds, so annotators' key presses
+    #: never wait long behind an ingest.
+    INGEST_CHUNK = 500
 
-        Re-ingesting an unchanged document changes nothing. A document whose text
-        changed is re-segmented only if nobody has labelled it yet.
+    def ingest(self, items: Iterable[tuple[Document, Iterable[UnitDraft]]]) -> IngestReport:
+        """Write documents and their units, segmenting *outside* any transaction.
+
+        A new document is written in short transactions: its ``documents`` row first,
+        with an empty ``fingerprint`` (meaning "not complete"), then its units
+        :attr:`INGEST_CHUNK` at a time as segmentation produces them, then its real
+        fingerprint. Should the ingest stop halfway (an error, ``kill``), the
+        documents done so far stay, and the next ingest of the same files completes
+        the unfinished one (its empty fingerprint never matches, so it is
+        re-segmented and its units brought in line). A document already in the
+        database is segmented first, if it needs to be, and then written in one
+        transaction. Re-ingesting an unchanged document changes nothing. A document
+        whose text changed is re-segmented only if nobody has labelled it yet.
         """
         report = IngestReport()
-        with self._write():
-            for doc, drafts in items:
+        pairs = list(items)  # the documents only: their units are still unsegmented
+        for doc, _ in pairs:  # refuse before anything is written
+            self._check_replaceable(doc)
+        for doc, drafts in pairs:
+            old = self.db.execute(
+                "SELECT sha256, fingerprint FROM documents WHERE doc_id = ?", [doc.doc_id]
+            ).fetchone()
+            if old is None:
+                self._ingest_new(doc, drafts, report)
+                continue
+            if old[0] != doc.sha256 or old[1] != doc.fingerprint or not doc.fingerprint:
+                drafts = list(drafts)  # segment now, before taking the write lock
+            with self._write():
                 self._ingest_one(doc, drafts, report)
         return report
+
+    def _ingest_new(self, doc: Document, drafts: Iterable[UnitDraft], rep: IngestReport) -> None:
+        with self._write():
+            if self.db.execute(
+                "SELECT 1 FROM documents WHERE doc_id = ?", [doc.doc_id]
+            ).fetchone():  # another ingest added it meanwhile: the general path
+                self._ingest_one(doc, list(drafts), rep)
+                return
+            self._insert_document(doc, fingerprint="")
+        rows = self._unit_rows(doc, drafts)
+        n = 0
+        while True:
+            chunk = list(itertools.islice(rows, self.INGEST_CHUNK))  # segments here
+            if not chunk:
+                break
+            with self._write():
+                self.db.conn.executemany(
+                    f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", chunk
+                )
+            n += len(chunk)
+        with self._write():
+            self.db.execute(
+                "UPDATE documents SET fingerprint = ? WHERE doc_id = ?",
+                [doc.fingerprint, doc.doc_id],
+            )
+        rep.documents_added += 1
+        rep.units_added += n
+
+    @staticmethod
+    def _unit_rows(doc: Document, drafts: Iterable[UnitDraft]) -> Iterator[tuple[Any, ...]]:
+        """A generator, so a new document's units stream into SQLite (bounded memory)."""
+        return (
+            (
+                make_unit_id(doc.doc_id, d.start, d.end),
+                doc.doc_id,
+                d.position,
+                d.start,
+                d.end,
+                d.text,
+                d.kind,
+                int(d.queued),
+                d.sentiment,
+                json.dumps(d.hints, sort_keys=True) if d.hints else None,
+            )
+            for d in drafts
+        )
+
+    def _insert_document(self, doc: Document, fingerprint: str) -> None:
+        self.db.execute(
+            "INSERT INTO documents (file, title, author, publisher, date, source,"
+            " perspective, sha256, fingerprint, n_chars, ingested_at, doc_id)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [*_meta(doc, fingerprint), _now(), doc.doc_id],
+        )
+
+    def _check_replaceable(self, doc: Document) -> None:
+        """Raise if ``doc`` would replace a stored document with other text that came
+        from another file or already has labels."""
+        old = self.db.execute(
+            "SELECT sha256, file FROM documents WHERE doc_id = ?", [doc.doc_id]
+        ).fetchone()
+        if old is None or old[0] == doc.sha256:
+            return
+        if old[1] != doc.file:
+            raise FramingError(
+                f"{doc.file}: document id {doc.doc_id!r} already holds {old[1]}, with "
+                "other text; give one of them another id (a manifest doc_id)"
+            )
+        n = self.db.execute(
+            "SELECT COUNT(*) FROM labels l JOIN units u ON u.unit_id = l.unit_id "
+            "WHERE u.doc_id = ?",
+            [doc.doc_id],
+        ).fetchone()[0]
+        if n:
+            raise FramingError(
+                f"{doc.file}: document {doc.doc_id!r} changed since it was ingested and "
+                f"already has {n} labels; give the new version another id"
+            )
 
     def _ingest_one(self, doc: Document, drafts: Iterable[UnitDraft], rep: IngestReport) -> None:
         """Write one document.
@@ -39,21 +157,7 @@ class DocumentsMixin(StoreBase):
         ).fetchone()
         replaced = False
         if old is not None and old[0] != doc.sha256:
-            if old[2] != doc.file:
-                raise FramingError(
-                    f"{doc.file}: document id {doc.doc_id!r} already holds {old[2]}, with "
-                    "other text; give one of them another id (a manifest doc_id)"
-                )
-            n = self.db.execute(
-                "SELECT COUNT(*) FROM labels l JOIN units u ON u.unit_id = l.unit_id "
-                "WHERE u.doc_id = ?",
-                [doc.doc_id],
-            ).fetchone()[0]
-            if n:
-                raise FramingError(
-                    f"{doc.file}: document {doc.doc_id!r} changed since it was ingested and "
-                    f"already has {n} labels; give the new version another id"
-                )
+            self._check_replaceable(doc)
             self.db.execute(
                 "DELETE FROM skips WHERE unit_id IN (SELECT unit_id FROM units WHERE doc_id = ?)",
                 [doc.doc_id],
@@ -61,41 +165,10 @@ class DocumentsMixin(StoreBase):
             self.db.execute("DELETE FROM units WHERE doc_id = ?", [doc.doc_id])
             self.db.execute("DELETE FROM documents WHERE doc_id = ?", [doc.doc_id])
             old, replaced = None, True
-        # A generator, so a new document's units stream into SQLite (bounded memory).
-        rows = (
-            (
-                make_unit_id(doc.doc_id, d.start, d.end),
-                doc.doc_id,
-                d.position,
-                d.start,
-                d.end,
-                d.text,
-                d.kind,
-                int(d.queued),
-                d.sentiment,
-                json.dumps(d.hints, sort_keys=True) if d.hints else None,
-            )
-            for d in drafts
-        )
-        meta = [
-            doc.file,
-            doc.title,
-            doc.author,
-            doc.publisher,
-            doc.date,
-            doc.source,
-            doc.perspective,
-            doc.sha256,
-            doc.fingerprint,
-            doc.n_chars,
-        ]
+        rows = self._unit_rows(doc, drafts)
+        meta = _meta(doc, doc.fingerprint)
         if old is None:
-            self.db.execute(
-                "INSERT INTO documents (file, title, author, publisher, date, source,"
-                " perspective, sha256, fingerprint, n_chars, ingested_at, doc_id)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [*meta, _now(), doc.doc_id],
-            )
+            self._insert_document(doc, doc.fingerprint)
             cur = self.db.conn.executemany(
                 f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows
             )
