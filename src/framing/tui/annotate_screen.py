@@ -160,9 +160,18 @@ class AnnotateScreen(Screen[None]):
         status.show_progress(s.done, s.total, s.skipped_count)
         status.show_document(s.doc_done, s.doc_total)
         status.show_saved(s.saved_at)
-        self.refresh_bindings()
+        # The footer is rebuilt only when what check_action answers can change.
+        gates = (
+            unit is not None,
+            unit is not None and s.dimension.kind == "multi",
+            bool(s.undo_stack),
+        )
+        if gates != self._gates:
+            self._gates = gates
+            self.refresh_bindings()
 
     _header: tuple[str | None, bool] = ("", False)
+    _gates: tuple[bool, bool, bool] | None = None
 
     def _show_header(self) -> None:
         s = self.session
