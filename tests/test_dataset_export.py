@@ -83,7 +83,13 @@ def test_jsonl_rows_carry_every_field_and_no_absolute_path(db: str, tmp_path: Pa
         assert key in first
     assert first["file"] == f"{first['doc_id']}.txt"  # relative to the seeds folder
     assert set(first["labels"]) == set(ANNOTATORS)
-    assert set(first["timing"]["amina"]) == {"labelled_at", "shown_at", "active_ms"}
+    assert set(first["timing"]["amina"]) == {
+        "labelled_at",
+        "shown_at",
+        "active_ms",
+        "hints_condition",
+        "phase",
+    }
 
 
 def test_csv_has_no_absolute_path(db: str, tmp_path: Path) -> None:

@@ -157,9 +157,16 @@ def _on_scale(dim: Dimension, cells: Sequence[Any]) -> list[bool]:
 
 
 def load_dimensions(
-    store: Store, codebook: Codebook, dimensions: Iterable[str] | None = None
+    store: Store,
+    codebook: Codebook,
+    dimensions: Iterable[str] | None = None,
+    labels: str = "final",
 ) -> dict[str, DimensionData]:
-    """Cleaned label matrices (with label times) for the chosen dimensions, codebook order."""
+    """Cleaned label matrices (with label times) for the chosen dimensions, codebook order.
+
+    ``labels``: ``final`` (every annotator's current label) or ``independent`` (their
+    latest label made before seeing anybody else's; see ``Store.current_label_columns``).
+    """
     wanted = list(dimensions) if dimensions else list(codebook.dimension_ids)
     unknown = [d for d in wanted if codebook.dimension(d) is None]
     if unknown:
@@ -168,7 +175,8 @@ def load_dimensions(
             f"{', '.join(codebook.dimension_ids)}"
         )
     out: dict[str, DimensionData] = {}
-    for dim_id, m in coded_matrices(store, codebook, wanted).items():
+    columns = store.current_label_columns(labels)
+    for dim_id, m in coded_matrices(store, codebook, wanted, columns=columns).items():
         dim = m.dimension
         # each distinct value is checked (and turned into a cell) once
         cells = [label_cell(dim.kind, v) for v in m.values]
@@ -646,6 +654,15 @@ def _framing_version() -> str:
         return "unknown"
 
 
+#: What ``--labels`` means, stated in every agreement output.
+LABELS_NOTE = {
+    "independent": "independent labels: each annotator's latest label made before seeing "
+    "another annotator's label of the unit (review labels excluded)",
+    "final": "final labels: each annotator's current label, including review labels made "
+    "after seeing other annotators' labels (agreement may be inflated)",
+}
+
+
 def agreement_report(
     store: Store,
     codebook: Codebook,
@@ -659,8 +676,12 @@ def agreement_report(
     seed: int | None = 0,
     coefficients: Sequence[str] = (),
     weights: str = "identity",
+    labels: str = "independent",
 ) -> dict[str, Any]:
     """Everything ``framing agreement`` prints, as JSON-ready data.
+
+    ``labels`` is ``independent`` (default: a label made after its author saw another
+    annotator's label of the unit never counts; their earlier label does) or ``final``.
 
     ``{"meta": {...}, "dimensions": {dim: {units, annotators, percent_agreement,
     krippendorff_alpha, fleiss_kappa, cohen_kappa, alpha_ci, kind, level,
@@ -692,7 +713,7 @@ def agreement_report(
     if windows < 1:
         raise FramingError("--windows must be at least 1")
     nb_rows = min(n_boot, 500) if breakdown_n_boot is None else breakdown_n_boot
-    data = load_dimensions(store, codebook, dimensions)
+    data = load_dimensions(store, codebook, dimensions, labels)
     if pair is not None:
         known = set(store.annotators()) | {a for dd in data.values() for a in dd.annotators}
         for name in pair:
@@ -739,6 +760,8 @@ def agreement_report(
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "breakdowns": [b for b in BREAKDOWNS if b in wanted],
         "pair": list(pair) if pair else None,
+        "labels": labels,
+        "labels_note": LABELS_NOTE[labels],
         "windows": windows,
         "bootstrap": {
             "method": BOOTSTRAP_METHOD,

@@ -95,7 +95,8 @@ def write_csv(
     """CSV: the base and document columns, ``label:<annotator>:<dimension>`` per pair,
     ``majority:<dimension>``, ``gold:<dimension>`` with ``gold_method:`` and
     ``gold_confidence:``, ``flags`` (``annotator:reason`` joined with ``|``), ``notes``
-    (JSON), ``active_ms:<annotator>``, ``hints`` as JSON and ``split`` when there are
+    (JSON), ``active_ms:<annotator>``, ``hints`` as JSON, ``assigned`` (the study's
+    annotators of the unit, joined with ``|``) and ``split`` when there are
     splits. Multi values join with ``|``."""
     spec = make_spec(store, codebook, labels)
     spec.splits = list(splits or [])
@@ -111,6 +112,7 @@ def write_csv(
         "notes",
         *[f"active_ms:{a}" for a in annotators],
         "hints",
+        "assigned",
         *(["split"] if spec.splits else []),
     ]
     writer = SafeCsvWriter(out, raw=raw, lineterminator="\n")
@@ -133,6 +135,7 @@ def write_csv(
             flat.append(json.dumps(notes, ensure_ascii=False) if notes else "")
             flat += [_num(b[f"timing.{a}.active_ms"][i]) for a in annotators]
             flat.append(b["hints"][i] or "")
+            flat.append("|".join(b["assigned"][i]))
             if spec.splits:
                 flat.append(b["split"][i] or "")
             writer.writerow(flat)

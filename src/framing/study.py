@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict
 
-from framing.models import Codebook, FramingError
+from framing.models import Codebook, Document, FramingError, Unit
 from framing.store import Store
 
 Order = Literal["document", "shuffled"]
@@ -113,12 +113,26 @@ class AssignReport(TypedDict):
     new_units: int
     calibration: int
     assignments_added: int
+    #: Blind studies: queued units left out because they name their document.
+    revealing_units: int
 
 
 def codebook_signature(codebook: Codebook) -> str:
     """What a study pins of its codebook: name, then dimension and label ids."""
     dims = ";".join(f"{d.id}:{','.join(d.label_ids)}" for d in codebook.dimensions)
     return f"{codebook.name}|{dims}"
+
+
+def reveals_source(unit: Unit, doc: Document) -> bool:
+    """Whether showing ``unit`` would tell a blind annotator its document: a title
+    unit, or a text containing the document's title, id, file name, source,
+    publisher or author (case-insensitive; strings under 4 characters ignored)."""
+    if unit.kind == "title":
+        return True
+    text = unit.text.casefold()
+    stem = doc.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    needles = (doc.title, doc.doc_id, doc.file, stem, doc.source, doc.publisher, doc.author)
+    return any(len(n) >= 4 and n.casefold() in text for n in needles if n)
 
 
 def load_settings(store: Store) -> StudySettings | None:
@@ -173,23 +187,84 @@ def calibration_sample(strata: Sequence[tuple[str, str]], n: int, rng: random.Ra
 
 
 def spread(
-    units: Sequence[str], names: Sequence[str], k: int, loads: dict[str, int], rng: random.Random
+    units: Sequence[str],
+    names: Sequence[str],
+    k: int,
+    loads: dict[str, int],
+    rng: random.Random,
 ) -> dict[str, list[str]]:
-    """Give each unit ``k`` distinct annotators, always the least loaded ones.
+    """Give each unit ``k`` distinct annotators, always among the least loaded.
 
-    ``loads`` (updated in place) start as the annotators' current regular loads. The
-    annotators at the lowest load form a seeded-shuffled line; a unit takes the first
-    ``k`` in line, refilling the line from the next level when it runs out. Loads then
-    never differ by more than one once the lowest have caught up, and the pairs vary.
+    ``loads`` (updated in place) start as the annotators' current regular loads.
+    When they differ by at most one (a new study, or a balanced one), the annotators
+    form a stream of seeded rounds: first those at the lowest load, then everybody,
+    each round shuffled; unit ``i`` takes stream slots ``i*k .. i*k+k-1``. Each
+    complete round raises every load by one, so loads never differ by more than one,
+    and the shuffles vary the pairs. A window across a round boundary that would
+    repeat an annotator swaps the repeat with a later member of the same round
+    (loads per round unchanged). Otherwise (a new annotator joining a running study)
+    a greedy pass gives each unit to the ``k`` least loaded annotators.
     """
     out: dict[str, list[str]] = {n: [] for n in names}
+    if not units:
+        return out
+    lo, hi = min(loads[n] for n in names), max(loads[n] for n in names)
+    if hi - lo > 1:
+        return _spread_greedy(units, names, k, loads, rng, out)
+    import numpy as np
+
+    n, total = len(names), len(units) * k
+    gen = np.random.default_rng(rng.getrandbits(64))
+    first = [i for i, name in enumerate(names) if loads[name] == lo]
+    head = np.array(first, dtype=np.int64)[gen.permutation(len(first))]
+    rounds = max(0, -(-(total - len(head)) // n))
+    body = np.argsort(gen.random((rounds, n)), axis=1).ravel() if rounds else head[:0]
+    stream = np.concatenate([head, body])
+    if k > 1 and k < n:
+        bounds = [len(head) + r * n for r in range(rounds)]
+        s = stream  # fixed in place, boundary by boundary (Python loop over rounds only)
+        for b in bounds:
+            w0 = (b // k) * k
+            if w0 == b or b >= total:
+                continue
+            end_round = min(len(s), b + n)
+            tail = set(s[w0:b].tolist())
+            for p in range(b, w0 + k):
+                if int(s[p]) in tail:
+                    window = set(s[w0 : w0 + k].tolist())
+                    q = next(q for q in range(w0 + k, end_round) if int(s[q]) not in window)
+                    s[p], s[q] = s[q], s[p]
+    elif k == n:
+        stream = np.tile(np.arange(n, dtype=np.int64), len(units))
+    slots = stream[:total]
+    order = np.argsort(slots, kind="stable")
+    counts = np.bincount(slots, minlength=n)
+    unit_index = order // k
+    start = 0
+    for i, name in enumerate(names):
+        idx = unit_index[start : start + counts[i]].tolist()
+        out[name] = [units[j] for j in idx]
+        loads[name] += int(counts[i])
+        start += int(counts[i])
+    return out
+
+
+def _spread_greedy(
+    units: Sequence[str],
+    names: Sequence[str],
+    k: int,
+    loads: dict[str, int],
+    rng: random.Random,
+    out: dict[str, list[str]],
+) -> dict[str, list[str]]:
+    """Each unit to the ``k`` least loaded annotators (seeded ties)."""
     line: list[str] = []
     for unit_id in units:
         chosen: list[str] = []
         while len(chosen) < k:
             if not line:
-                lo = min(loads[n] for n in names if n not in chosen)
-                line = [n for n in names if loads[n] == lo and n not in chosen]
+                low = min(loads[n] for n in names if n not in chosen)
+                line = [n for n in names if loads[n] == low and n not in chosen]
                 rng.shuffle(line)
             name = line.pop()
             chosen.append(name)
@@ -197,6 +272,17 @@ def spread(
             loads[name] += 1
             out[name].append(unit_id)
     return out
+
+
+def _shuffled(items: list[str], key: str) -> list[str]:
+    """``items`` in a seeded order that depends on ``key`` only (numpy: 1M in ~0.1 s)."""
+    import hashlib
+
+    import numpy as np
+
+    seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    perm = np.random.default_rng(seed).permutation(len(items))
+    return [items[i] for i in perm.tolist()]
 
 
 def _with_checks(units: list[str], checks: list[str]) -> list[tuple[str, str]]:
@@ -253,13 +339,25 @@ def plan(store: Store, settings: StudySettings, codebook: str) -> AssignReport:
     loads, top, assigned = store.assignment_state()
     check_ids = set(store.checks())
     strata = [(u, s) for u, s in store.queued_unit_strata() if u not in check_ids]
+    hidden = 0
+    if settings.blind:  # units that name their document would give the answer away
+        docs = {d.doc_id: d for d in store.documents()}
+        drop = {
+            u.unit_id
+            for u in store.iter_units(queued_only=True)
+            if u.doc_id in docs and reveals_source(u, docs[u.doc_id])
+        }
+        hidden = len(drop)
+        strata = [(u, s) for u, s in strata if u not in drop]
     fresh = [(u, s) for u, s in strata if u not in assigned]
     calib = list(old.calibration_units) if old is not None else []
     if old is None and settings.calibration:
         calib = calibration_sample(fresh, settings.calibration, rng)
     calib_set = set(calib)
     regular = [u for u, _ in sorted(fresh, key=lambda us: us[1]) if u not in calib_set]
-    rank = {u: i for i, (u, _) in enumerate(strata)}
+    rank: dict[str, int] = (
+        {u: i for i, (u, _) in enumerate(strata)} if settings.order == "document" else {}
+    )
     regular_loads = {n: loads.get(n, 0) for n in names}
     if old is not None:  # loads count regular units only (calibration and checks are equal)
         for name, by_role in store.annotator_loads().items():
@@ -270,13 +368,13 @@ def plan(store: Store, settings: StudySettings, codebook: str) -> AssignReport:
     rows: list[tuple[str, str, int, str]] = []
     checks_pool = sorted(check_ids)
     for name in names:
-        mine = store.assigned_to(name) if name not in new_names else set()
-        first = [u for u in calib if u not in mine] if (old is None or name in new_names) else []
+        joins = old is None or name in new_names
+        mine = store.assigned_to(name) if not joins and checks_pool else set()
+        first = list(calib) if joins else []
         units = given[name]
         if settings.order == "shuffled":
-            person = random.Random(f"{settings.seed}:{name}:{top.get(name, -1)}")
-            person.shuffle(first)
-            person.shuffle(units)
+            first = _shuffled(first, f"{settings.seed}:calibration:{name}")
+            units = _shuffled(units, f"{settings.seed}:{name}:{top.get(name, -1)}")
         else:
             first.sort(key=rank.__getitem__)
             units.sort(key=rank.__getitem__)
@@ -298,6 +396,7 @@ def plan(store: Store, settings: StudySettings, codebook: str) -> AssignReport:
         new_units=len(fresh),
         calibration=len(calib),
         assignments_added=added,
+        revealing_units=hidden,
     )
 
 

@@ -17,6 +17,7 @@ from framing.cli import (  # noqa: F401  (registers commands)
     ingest,
     maint,
     serve,
+    study,
 )
 from framing.cli.group import FramingGroup, main
 

@@ -105,6 +105,15 @@ FORMAT_CHOICES = ("table", "json", "markdown", "html")
     "single and multi dimensions are always unweighted.",
 )
 @click.option(
+    "--labels",
+    "labels",
+    type=click.Choice(["independent", "final"]),
+    default="independent",
+    show_default=True,
+    help="independent: labels made before seeing anybody else's (review labels never "
+    "count); final: current labels.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMAT_CHOICES),
@@ -138,6 +147,7 @@ def agreement(
     all_coefficients: bool,
     coefficient_list: str | None,
     weights: str,
+    labels: str,
     fmt: str | None,
     as_json: bool,
     output: Path | None,
@@ -227,6 +237,7 @@ def agreement(
         seed=seed,
         coefficients=coefficients,
         weights=weights,
+        labels=labels,
     )
     text = render(report, out_fmt)
     # Stored names and texts are shown, never obeyed: no terminal controls.

@@ -65,28 +65,52 @@ def annotate(
     the question. Keys can be remapped by binding id in
     $XDG_CONFIG_HOME/framing/keys.toml (or the file $FRAMING_KEYS names), e.g.
     [keys] context = "x"; ? lists the ids.
+
+    \b
+    In a study (framing assign), NAME must be one of its annotators and only
+    NAME's units are offered; D and other annotators' labels are not shown;
+    a --blind study also hides the title, document id, file and source.
     """
     from framing.annotators import new_name_question
 
+    raw = annotator
     name = check_annotator(annotator, "--annotator")
     cb = _codebook(codebook_path)
     store = _store(db_path, create=False)
     if store.count_units(queued_only=True) == 0:
         raise FramingError(f"{db_path}: no units queued for annotation; run `framing ingest` first")
-    question = None if new_annotator else new_name_question(annotator, store.annotators())
+    from framing.study import hints_condition, study_mode
+
+    store.require_study_annotator(raw)  # the raw name: "Ann1 " is not "ann1"
+    mode = study_mode(store)
+    if mode != "open" and store.queue_size(name) == 0:
+        raise FramingError(f"{db_path}: no units are assigned to {name!r} in this study")
+    question = None
+    if mode == "open" and not new_annotator:
+        question = new_name_question(name, store.annotators())
     if question and not click.confirm(question, default=False):
         raise FramingError("not started: check --annotator (or pass --new-annotator)")
+    session_id, others = store.start_session(name)
+    for other in others:
+        click.echo(
+            f"Warning: another live session as {name!r} ({other}); labels from both are "
+            "kept, but the two screens will not see each other's progress.",
+            err=True,
+        )
     from framing.tui import create_app
     from framing.tui.app import all_binding_ids
     from framing.tui.keymap import load_keymap
 
     keymap = load_keymap(cb, all_binding_ids())
-    app = create_app(store, cb, name, keymap=keymap)
+    app = create_app(store, cb, name, keymap=keymap, mode=mode, hints=hints_condition(store, name))
     if theme:
         if theme not in app.available_themes:
             known = ", ".join(sorted(app.available_themes))
             raise FramingError(f"--theme {theme!r}: unknown theme (known: {known})")
         app.theme = theme
-    app.run()
+    try:
+        app.run()
+    finally:
+        store.end_session(session_id)
     if app.return_code:  # the UI crashed: its traceback is shown; never exit 0
         raise SystemExit(app.return_code)

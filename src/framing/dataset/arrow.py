@@ -11,7 +11,9 @@ no longer in the codebook):
     majority  struct<DIM: dictionary<int8, string>>
     flags     list<struct<annotator, reason: string>>
     notes     list<struct<annotator, text: string>>
-    timing    struct<ANNOTATOR: struct<labelled_at, shown_at: string, active_ms: int64>>
+    timing    struct<ANNOTATOR: struct<labelled_at, shown_at: string, active_ms: int64,
+              hints_condition, phase: string>>
+    assigned  list<string> (the study's annotators of the unit; empty without a study)
     split     dictionary<int8, string>        (with --split)
 
 A multi dimension's value is ``list<dictionary<int8, string>>``.
@@ -135,9 +137,12 @@ def schema(spec: Spec) -> pa.Schema:
                 pa.field("labelled_at", pa.string()),
                 pa.field("shown_at", pa.string()),
                 pa.field("active_ms", pa.int64()),
+                pa.field("hints_condition", pa.string()),
+                pa.field("phase", pa.string()),
             ]
         )
         fields.append(pa.field("timing", pa.struct([pa.field(a, timing) for a in spec.annotators])))
+    fields.append(pa.field("assigned", pa.list_(pa.string())))
     if spec.splits:
         fields.append(pa.field("split", _dict_type()))
     return pa.schema(fields)
@@ -233,17 +238,20 @@ def record_batch(batch: Batch, spec: Spec, dicts: Dictionaries) -> pa.RecordBatc
                 spec.annotators,
                 [
                     _struct(
-                        ["labelled_at", "shown_at", "active_ms"],
+                        ["labelled_at", "shown_at", "active_ms", "hints_condition", "phase"],
                         [
                             pa.array(batch[f"timing.{a}.labelled_at"], pa.string()),
                             pa.array(batch[f"timing.{a}.shown_at"], pa.string()),
                             pa.array(batch[f"timing.{a}.active_ms"], pa.int64()),
+                            pa.array(batch[f"timing.{a}.hints_condition"], pa.string()),
+                            pa.array(batch[f"timing.{a}.phase"], pa.string()),
                         ],
                     )
                     for a in spec.annotators
                 ],
             )
         )
+    cols.append(pa.array(batch["assigned"], pa.list_(pa.string())))
     if spec.splits:
         cols.append(_dict(batch["split"]))
     return pa.RecordBatch.from_arrays(cols, schema=schema(spec))

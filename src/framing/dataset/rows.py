@@ -98,6 +98,16 @@ class Spec:
         ]
 
 
+#: Per annotator and unit: when, how long, under which hint condition, in which phase
+#: (issue 8; phase is ``independent`` for every exported label, NULL before m002).
+TIMING_FIELDS: tuple[str, ...] = (
+    "labelled_at",
+    "shown_at",
+    "active_ms",
+    "hints_condition",
+    "phase",
+)
+
 #: A batch of flat columns: name → one value per unit.
 Batch = dict[str, list[Any]]
 
@@ -116,8 +126,9 @@ def _empty_batch(spec: Spec) -> Batch:
     b["flags"] = []
     b["notes"] = []
     for a in spec.annotators:
-        for t in ("labelled_at", "shown_at", "active_ms"):
+        for t in TIMING_FIELDS:
             b[f"timing.{a}.{t}"] = []
+    b["assigned"] = []
     b["split"] = []
     return b
 
@@ -151,6 +162,7 @@ def iter_batches(
     docs = {d.doc_id: d for d in store.documents()}
     files = relative_files(list(docs.values()))
     review = store.review_by_unit()  # gold, flags and notes (the review store)
+    assigned = store.assigned_by_unit() if store.has_table("assignments") else {}
     dims = spec.dimensions
     dim_ids = [d.id for d in dims]
     labels_it = store.independent_label_stream()
@@ -162,9 +174,11 @@ def iter_batches(
         mine: dict[str, dict[str, LabelValue]] = {}
         times: dict[str, list[Any]] = {}
         while pending is not None and pending[0] == unit_id:
-            _, a, dim, value, created, shown, active = pending
+            _, a, dim, value, created, shown, active, cond, phase = pending
             mine.setdefault(a, {})[dim] = value
-            t = times.setdefault(a, [None, None, None])
+            t = times.setdefault(a, [None, None, None, None, None])
+            t[3] = t[3] or cond
+            t[4] = t[4] or phase
             t[0] = max(t[0] or created, created)
             t[1] = t[1] or shown
             t[2] = (t[2] or 0) + active if active is not None else t[2]
@@ -219,10 +233,10 @@ def iter_batches(
         b["flags"].append(rev.get("flags", []))
         b["notes"].append(rev.get("notes", []))
         for a in spec.annotators:
-            t = times.get(a, [None, None, None])
-            b[f"timing.{a}.labelled_at"].append(t[0])
-            b[f"timing.{a}.shown_at"].append(t[1])
-            b[f"timing.{a}.active_ms"].append(t[2])
+            t = times.get(a, [None, None, None, None, None])
+            for k, name in enumerate(TIMING_FIELDS):
+                b[f"timing.{a}.{name}"].append(t[k])
+        b["assigned"].append(assigned.get(unit_id, []))
         b["split"].append(split_of(unit_id, doc_id) if split_of else None)
         n += 1
         if n >= batch_size:
@@ -277,14 +291,13 @@ def nested_rows(batch: Batch, spec: Spec) -> Iterator[dict[str, Any]]:
             }
             if got:
                 labels[a] = got
-                timing[a] = {
-                    t: batch[f"timing.{a}.{t}"][i] for t in ("labelled_at", "shown_at", "active_ms")
-                }
+                timing[a] = {t: batch[f"timing.{a}.{t}"][i] for t in TIMING_FIELDS}
         row["labels"] = labels
         row["majority"] = {d: batch[f"majority.{d}"][i] for d in dim_ids}
         row["flags"] = batch["flags"][i]
         row["notes"] = batch["notes"][i]
         row["timing"] = timing
+        row["assigned"] = batch["assigned"][i]
         if spec.splits:
             row["split"] = batch["split"][i]
         yield row

@@ -517,7 +517,8 @@ def build_sections(report: dict[str, Any], *, figures: bool) -> list[Section]:
             2,
             [
                 f"framing {meta['framing_version']}, database {meta['db']}, codebook "
-                f"{meta['codebook']}, generated {meta['generated_at']}."
+                f"{meta['codebook']}, generated {meta['generated_at']}.",
+                f"Computed on {meta.get('labels_note', 'final labels')}.",
             ],
         )
     )
@@ -528,6 +529,7 @@ def render_table(report: dict[str, Any]) -> str:
     """The terminal report: the summary table with the α interval, then any breakdowns."""
     lines = text_table(summary_table(report))
     lines.append("")
+    lines.append(f"Computed on {report['meta'].get('labels_note', 'final labels')}.")
     lines.append(bootstrap_note(report))
     lines.append(excluded_summary(report))
     if has_estimates(report):

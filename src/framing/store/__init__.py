@@ -28,7 +28,8 @@ checks, transactions), ``documents`` (ingest, units), ``queue`` (navigation, ski
 progress; every queue query goes through ``QueueMixin._queue_sql``), ``labels``
 (label history, bulk reads for agreement), ``browse`` (wider context,
 per-document progress, search, an annotator's labelled units), ``study`` (schema
-m002: study settings, assignments, checks, exposures to others' labels, live sessions), ``dataset``
+m002: study settings, assignments, checks, exposures to others' labels, live
+sessions), ``merge`` (appending the histories of offline copies), ``dataset``
 (reads for export and analysis; gold and flags only when their tables exist) and
 ``review`` (flags, notes, gold with provenance, unit split/merge; schema m003_review).
 """
@@ -40,13 +41,15 @@ from framing.store.browse import BrowseMixin, DocumentProgress, LabelledUnit
 from framing.store.dataset import DatasetMixin
 from framing.store.labels import LabelsMixin
 from framing.store.maint import MaintMixin
+from framing.store.merge import MergeMixin, MergeReport
 from framing.store.review import ReviewMixin
 from framing.store.rows import LabelColumns, decode_value, encode_value
 from framing.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
-from framing.store.study import StudyMixin
 
 
-class Store(LabelsMixin, StudyMixin, DatasetMixin, ReviewMixin, BrowseMixin, MaintMixin):
+class Store(
+    LabelsMixin, MergeMixin, DatasetMixin, ReviewMixin, BrowseMixin, MaintMixin
+):
     """A framing database. Open it with :meth:`Store.open`."""
 
 
@@ -57,6 +60,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "LabelColumns",
     "LabelledUnit",
+    "MergeReport",
     "Store",
     "decode_value",
     "encode_value",

@@ -90,8 +90,11 @@ class DatasetMixin(DocumentsMixin):
 
     def independent_label_stream(
         self,
-    ) -> Iterator[tuple[str, str, str, LabelValue, str, str | None, int | None]]:
-        """``(unit_id, annotator, dimension, value, created_at, shown_at, active_ms)`` of
+    ) -> Iterator[
+        tuple[str, str, str, LabelValue, str, str | None, int | None, str | None, str | None]
+    ]:
+        """``(unit_id, annotator, dimension, value, created_at, shown_at, active_ms,
+        hints_condition, phase)`` of
         each annotator's latest *independent* label (made before seeing anybody else's;
         every label of a database without phases), in unit (document, position) order,
         streamed.  ``shown_at`` / ``active_ms`` are None where the schema or the label
@@ -100,9 +103,12 @@ class DatasetMixin(DocumentsMixin):
         phase = "COALESCE(phase, 'independent') = 'independent' AND " if "phase" in cols else ""
         shown = "l.shown_at" if "shown_at" in cols else "NULL"
         active = "l.active_ms" if "active_ms" in cols else "NULL"
+        cond = "l.hints_condition" if "hints_condition" in cols else "NULL"
+        ph = "l.phase" if "phase" in cols else "NULL"
         cur = self.db.execute(
             f"SELECT l.unit_id, l.annotator, l.dimension, l.value, l.created_at, {shown},"
-            f" {active} FROM labels l JOIN units u ON u.unit_id = l.unit_id WHERE l.id IN"
+            f" {active}, {cond}, {ph} FROM labels l JOIN units u ON u.unit_id = l.unit_id"
+            " WHERE l.id IN"
             f" (SELECT MAX(id) FROM labels WHERE {phase}1 GROUP BY unit_id, annotator,"
             " dimension) AND l.value IS NOT NULL"
             " ORDER BY u.doc_id, u.position, l.annotator, l.dimension"

@@ -154,8 +154,12 @@ class LabelsMixin(DocumentsMixin):
             out.update((r[0], (r[1], r[2])) for r in self.db.execute(f"{sql}({marks})", chunk))
         return out
 
-    def current_label_columns(self) -> LabelColumns:
+    def current_label_columns(self, labels: str = "final") -> LabelColumns:
         """Every current label (the ``current_labels`` view) as integer columns.
+
+        ``labels="independent"`` reads the ``independent_labels`` view instead: per
+        (unit, annotator, dimension) the latest label made before its author saw
+        anybody else's label (what agreement counts by default).
 
         One pass over the view, streamed in batches: each distinct unit id,
         annotator, dimension, value and timestamp becomes a small integer, and
@@ -168,8 +172,11 @@ class LabelsMixin(DocumentsMixin):
         names = ("unit", "annotator", "dimension", "value", "time")
         index: dict[str, _Codes] = {n: _Codes() for n in names}
         parts: dict[str, list[np.ndarray]] = {n: [] for n in names}
+        if labels not in ("final", "independent"):
+            raise ValueError(f"labels must be 'final' or 'independent', not {labels!r}")
+        view = "independent_labels" if labels == "independent" else "current_labels"
         cur = self.db.execute(
-            "SELECT unit_id, annotator, dimension, value, created_at FROM current_labels"
+            f"SELECT unit_id, annotator, dimension, value, created_at FROM {view}"
         )
         while rows := cur.fetchmany(_BATCH):
             for name, col in zip(names, zip(*rows, strict=True), strict=True):

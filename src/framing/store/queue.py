@@ -54,7 +54,10 @@ class QueueMixin(DocumentsMixin):
             args.append(annotator)
             if queued_only:
                 conds.append("u.queued = 1")
-            if cursor is not None:
+            if cursor is not None and self._last_seq[:2] == (annotator, cursor.unit_id):
+                conds.append(f"a.seq {cmp} ?")  # the seq of the unit this store last gave
+                args.append(self._last_seq[2])
+            elif cursor is not None:
                 conds.append(
                     f"a.seq {cmp} (SELECT seq FROM assignments WHERE annotator = ? AND unit_id = ?)"
                 )
@@ -79,8 +82,19 @@ class QueueMixin(DocumentsMixin):
         return sql, args
 
     def _queue_unit(self, annotator: str | None, **kw: Any) -> Unit | None:
-        sql, args = self._queue_sql(_U_COLUMNS, annotator, limit=1, **kw)
-        return _maybe_unit(self.db.execute(sql, args).fetchone())
+        if annotator is None or not self.study_active():
+            sql, args = self._queue_sql(_U_COLUMNS, annotator, limit=1, **kw)
+            return _maybe_unit(self.db.execute(sql, args).fetchone())
+        sql, args = self._queue_sql(f"{_U_COLUMNS}, a.seq", annotator, limit=1, **kw)
+        row = self.db.execute(sql, args).fetchone()
+        if row is None:
+            return None
+        self._last_seq = (annotator, row[0], row[-1])
+        return _maybe_unit(row[:-1])
+
+    #: ``(annotator, unit_id, seq)`` of the last study unit returned: the next step
+    #: from it compares ``seq`` directly instead of looking it up again.
+    _last_seq: tuple[str | None, str | None, int] = (None, None, -1)
 
     def study_active(self) -> bool:
         """Whether this database holds a study (then queues are assignments)."""

@@ -13,7 +13,7 @@ from typing import Any
 from framing.models import FramingError, LabelValue
 from framing.store.queue import QueueMixin
 from framing.store.rows import _now, decode_value, encode_value
-from framing.store.schema import ASSIGNMENT_INDEXES
+from framing.store.schema import ASSIGNMENT_UNIT_INDEX
 
 #: More new assignments than this are written with the indexes dropped and rebuilt.
 _BULK = 50_000
@@ -79,7 +79,7 @@ class StudyMixin(QueueMixin):
         """Write the settings, new annotators ``(name, condition)`` and new assignments
         ``(annotator, unit_id, seq, role)`` in ONE transaction. Returns rows added."""
         now = _now()
-        rows = [(a, u, s, r, now) for a, u, s, r in assignments]
+        rows = sorted((a, s, u, r, now) for a, u, s, r in assignments)  # primary key order
         bulk = len(rows) > _BULK
         with self._write():
             self.db.execute(
@@ -98,15 +98,13 @@ class StudyMixin(QueueMixin):
                 )
             if bulk:
                 self.db.execute("DROP INDEX idx_assignments_unit")
-                self.db.execute("DROP INDEX idx_assignments_seq")
             self.db.conn.executemany(
-                "INSERT INTO assignments (annotator, unit_id, seq, role, created_at)"
+                "INSERT INTO assignments (annotator, seq, unit_id, role, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 rows,
             )
             if bulk:  # a duplicate fails here, rolling everything back
-                for ddl in ASSIGNMENT_INDEXES:
-                    self.db.execute(ddl)
+                self.db.execute(ASSIGNMENT_UNIT_INDEX)
         self._study_cache = True
         return len(rows)
 
@@ -149,6 +147,53 @@ class StudyMixin(QueueMixin):
         ):
             out.setdefault(unit_id, []).append(name)
         return out
+
+    def perspective_guesses(
+        self, dimension: str = "perspective", frame_dimension: str = "frame"
+    ) -> tuple[list[tuple[str, str, str, str, LabelValue]], int]:
+        """``([(unit_id, annotator, guess, truth, frame value)], excluded)`` from the
+        independent labels of ``dimension``; truth is the document's perspective label
+        id; guesses on documents without one are only counted (``excluded``)."""
+        rows = self.db.execute(
+            "SELECT g.unit_id, g.annotator, g.value, COALESCE(d.perspective, ''), f.value"
+            " FROM independent_labels g JOIN units u ON u.unit_id = g.unit_id"
+            " JOIN documents d ON d.doc_id = u.doc_id"
+            " LEFT JOIN independent_labels f ON f.unit_id = g.unit_id"
+            " AND f.annotator = g.annotator AND f.dimension = ?"
+            " WHERE g.dimension = ? ORDER BY u.doc_id, u.position, g.annotator",
+            [frame_dimension, dimension],
+        ).fetchall()
+        out = [(u, a, g, t, decode_value(f)) for u, a, g, t, f in rows if t]
+        return out, len(rows) - len(out)
+
+    def document_perspectives(self) -> list[str]:
+        """The distinct perspective label ids the manifest gives documents."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT perspective FROM documents WHERE COALESCE(perspective, '') != ''"
+                " ORDER BY 1"
+            )
+        ]
+
+    def unit_activity(self) -> Iterator[tuple[str, str, int | None, int, str]]:
+        """``(annotator, unit_id, active ms, label rows, last label time)`` per labelled
+        unit (the active time of a unit is the largest recorded with its labels)."""
+        yield from self.db.execute(
+            "SELECT annotator, unit_id, MAX(active_ms), COUNT(*), MAX(created_at) FROM labels"
+            " GROUP BY annotator, unit_id"
+        )
+
+    def last_skip_times(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT annotator, MAX(created_at) FROM skips GROUP BY 1"))
+
+    def independent_records(self) -> list[tuple[str, str, str, LabelValue, str]]:
+        """Every independent current label ``(unit, annotator, dimension, value, time)``."""
+        rows = self.db.execute(
+            "SELECT unit_id, annotator, dimension, value, created_at FROM independent_labels"
+            " ORDER BY created_at"
+        )
+        return [(u, a, d, decode_value(v), t) for u, a, d, v, t in rows]
 
     def queue_ids(self, annotator: str) -> list[str]:
         """The unit ids of ``annotator``'s queue, in queue order (through the seam)."""

@@ -17,9 +17,15 @@ def create_app(
     *,
     keymap: Keymap | None = None,
     theme: str | None = None,
+    mode: str = "open",
+    hints: str = "on",
 ) -> FramingApp:
     """A ready-to-run app; call ``.run()`` (or ``.run_test()`` in tests).
 
-    ``annotator=None`` asks for the name first (browser sessions).
+    ``annotator=None`` asks for the name first (browser sessions). ``mode`` is
+    ``open`` (no study), ``study`` or ``blind``; ``hints`` is the annotator's hint
+    condition (``on`` or ``off``).
     """
-    return FramingApp(store, codebook, annotator, keymap=keymap, theme=theme)
+    return FramingApp(
+        store, codebook, annotator, keymap=keymap, theme=theme, mode=mode, hints=hints
+    )

@@ -48,6 +48,15 @@ NARROW = 110
 SHORT = 28
 
 
+#: Not offered in a study: the disagreements list shows other annotators' labels
+#: (adjudication's business), and the document list and search jump to units that are
+#: not in the annotator's queue.
+STUDY_HIDDEN = frozenset({"disagreements", "documents", "search"})
+#: Not offered in a blind study either: wider context and the list of one's labels
+#: show titles, document ids and neighbouring sentences that name the source.
+BLIND_HIDDEN = frozenset({"context", "my_labels"})
+
+
 class AnnotateScreen(Screen[None]):
     """Label the queued units of a store, one key press per dimension."""
 
@@ -77,9 +86,21 @@ class AnnotateScreen(Screen[None]):
     #: Whether the hints panel is shown (starts folded on narrow terminals).
     hints_open: reactive[bool] = reactive(True, init=False)
 
-    def __init__(self, store: Store, codebook: Codebook, annotator: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        codebook: Codebook,
+        annotator: str,
+        *,
+        mode: str = "open",
+        hints: str = "on",
+    ) -> None:
         super().__init__(id="annotate")
-        self.session = Session(store, codebook, annotator)
+        #: ``open`` (no study: anyone labels anything, D shows the disagreements),
+        #: ``study`` (only this annotator's units; nobody else's labels) or ``blind``
+        #: (a study that also hides the title, document id, file name and source).
+        self.mode = mode
+        self.session = Session(store, codebook, annotator, mode=mode, hints=hints)
         self.codebook = codebook
         self._panels: list[DimensionPanel] = []
         self._others: OthersPanel | None = None
@@ -92,18 +113,23 @@ class AnnotateScreen(Screen[None]):
             with Vertical(id="main-col"):
                 yield Static(id="unit-header", markup=False)
                 yield UnitView(id="unit-view")
-                yield OthersPanel(self.codebook.dimensions, id="others")
+                if self.mode == "open":  # in a study nobody sees anybody else's labels
+                    yield OthersPanel(self.codebook.dimensions, id="others")
                 yield Static(id="end-message", markup=False)
                 with Vertical(id="dimensions"):
                     for i, dim in enumerate(dims):
-                        yield DimensionPanel(dim, i, len(dims))
+                        panel = DimensionPanel(dim, i, len(dims))
+                        if self.mode == "blind" and dim.id == "perspective":
+                            panel.border_title = f"{i + 1}/{len(dims)} Perspective (your guess)"
+                        yield panel
             yield HintsPanel(self.codebook, id="hints")
         yield StatusBar(self.session.annotator, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self._panels = list(self.query(DimensionPanel))
-        self._others = self.query_one(OthersPanel)
+        found = self.query(OthersPanel)
+        self._others = found.first() if found else None
         self._fit(self.app.size.width, self.app.size.height)
         self.watch_hints_open(self.hints_open)
         self._guard(self.session.start)
@@ -149,16 +175,24 @@ class AnnotateScreen(Screen[None]):
             else:
                 size = CONTEXT_STEPS[self.context_step]
                 before, after = s.context(size)
-                view.show(s.title(unit), unit, before, after, whole=size is None)
-                self.query_one(HintsPanel).show(unit.hints)
-                status.show_tone(unit.sentiment)
+                shown = s.display(unit)  # no highlights in the no-hints condition
+                view.show(s.title(unit), shown, before, after, whole=size is None)
+                self.query_one(HintsPanel).show(shown.hints)
+                status.show_tone(unit.sentiment if s.hints != "off" else None)
+                source = s.source_label(unit)
+                for panel in self._panels:
+                    if panel.dimension.id == "perspective":
+                        panel.mark_source(source)
         self._show_header()
         if self._others is not None:
             self._others.show(s.others)
         for i, panel in enumerate(self._panels):
             panel.show(s.labels.get(panel.dimension.id), unit is not None and i == s.focus)
         status.show_progress(s.done, s.total, s.skipped_count)
-        status.show_document(s.doc_done, s.doc_total)
+        if self.mode == "blind":  # document boundaries stay hidden too
+            status.show_document(0, 0)
+        else:
+            status.show_document(s.doc_done, s.doc_total)
         status.show_saved(s.saved_at)
         # The footer is rebuilt only when what check_action answers can change.
         gates = (
@@ -198,6 +232,7 @@ class AnnotateScreen(Screen[None]):
 
     def _guard(self, action: Callable[[], object], failed: str = "") -> None:
         """Run a session action, show a store error as a notice, then re-render."""
+        self.session.tick()
         try:
             ok = action()
         except FramingError as err:
@@ -209,8 +244,14 @@ class AnnotateScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only the actions that apply: Confirm on a multi-label dimension, no unit
-        actions past the end of the queue, Undo only with something to undo."""
+        actions past the end of the queue, Undo only with something to undo; in a
+        study none of :data:`STUDY_HIDDEN`, in a blind study none of
+        :data:`BLIND_HIDDEN` either."""
         s = self.session
+        if self.mode != "open" and action in STUDY_HIDDEN:
+            return False  # see STUDY_HIDDEN
+        if self.mode == "blind" and action in BLIND_HIDDEN:
+            return False
         if action == "confirm":
             return s.unit is not None and s.dimension.kind == "multi"
         if action == "accept":
@@ -294,7 +335,10 @@ class AnnotateScreen(Screen[None]):
         return rows
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.session.dimension, self.key_rows()))
+        dim = self.session.dimension
+        # blind: the perspective definitions name the documents each source wrote
+        brief = self.mode == "blind" and dim.id == "perspective"
+        self.app.push_screen(HelpScreen(dim, self.key_rows(), brief=brief))
 
     def _jump_to_unit(self, unit_id: str | None) -> None:
         if unit_id is not None:

@@ -55,6 +55,8 @@ class FramingApp(App[None]):
         *,
         keymap: Keymap | None = None,
         theme: str | None = None,
+        mode: str = "open",
+        hints: str = "on",
     ) -> None:
         super().__init__()
         self.store = store
@@ -67,6 +69,9 @@ class FramingApp(App[None]):
         self.key_overrides: Keymap = dict(keymap or {})
         if self.key_overrides:
             self.set_keymap(self.key_overrides)
+        #: ``open``, ``study`` or ``blind`` (see :class:`AnnotateScreen`).
+        self.mode = mode
+        self.hints = hints
 
     #: Move the objects that exist once the first screen is up (Textual, the codebook,
     #: the widgets: ~100k) out of the garbage collector's reach while the app runs,
@@ -83,14 +88,18 @@ class FramingApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         if self.annotator:
-            return AnnotateScreen(self.store, self.codebook, self.annotator)
+            return AnnotateScreen(
+                self.store, self.codebook, self.annotator, mode=self.mode, hints=self.hints
+            )
         return NameScreen(self.store.annotators())
 
     def start_annotating(self, annotator: str) -> None:
         """The name screen's answer: annotate as ``annotator``."""
         self.annotator = annotator
         self.sub_title = annotator
-        self.push_screen(AnnotateScreen(self.store, self.codebook, annotator))
+        self.push_screen(
+            AnnotateScreen(self.store, self.codebook, annotator, mode=self.mode, hints=self.hints)
+        )
 
     @property
     def annotate_screen(self) -> AnnotateScreen:

@@ -16,8 +16,12 @@ from textual.widgets import Static
 from framing.models import Dimension
 
 
-def render_help(dimension: Dimension) -> Content:
-    """The codebook entry of one dimension, label by label."""
+def render_help(dimension: Dimension, *, brief: bool = False) -> Content:
+    """The codebook entry of one dimension, label by label.
+
+    ``brief`` (perspective in a blind study) gives the label names only: their
+    definitions and examples name the documents each source wrote.
+    """
     parts: list[Content | str | tuple[str, str]] = [
         (dimension.question, "bold"),
         (f"\n({dimension.kind}", "dim"),
@@ -25,9 +29,19 @@ def render_help(dimension: Dimension) -> Content:
     ]
     for lab in dimension.labels:
         parts += [("\n", ""), (f"{lab.key}  {lab.name}", "bold"), (f"  [{lab.id}]\n", "dim")]
+        if brief:
+            continue
         parts.append(f"{lab.definition}\n")
         if lab.example:
             parts += [("Example: ", "dim italic"), (f"{lab.example}\n", "italic")]
+    if brief:
+        parts.append(
+            (
+                "\nBlind study: guess whose perspective this is from the sentence alone; "
+                "the definitions are hidden because they name the documents.",
+                "dim italic",
+            )
+        )
     return Content.assemble(*parts).rstrip()
 
 
@@ -57,10 +71,13 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "close", "Close", show=False, id="help_close_toggle"),
     ]
 
-    def __init__(self, dimension: Dimension, keys: list[KeyRow] | None = None) -> None:
+    def __init__(
+        self, dimension: Dimension, keys: list[KeyRow] | None = None, *, brief: bool = False
+    ) -> None:
         super().__init__(id="help")
         self.dimension = dimension
         self.keys = keys or []
+        self.brief = brief
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="help-box") as box:
@@ -69,7 +86,9 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-keys-box"):
                 yield Static(render_keys(self.keys, self.dimension), id="help-keys", markup=False)
             with VerticalScroll(id="help-codebook-box"):
-                yield Static(render_help(self.dimension), id="help-text", markup=False)
+                yield Static(
+                    render_help(self.dimension, brief=self.brief), id="help-text", markup=False
+                )
 
     def action_close(self) -> None:
         self.dismiss(None)

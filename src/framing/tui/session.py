@@ -13,11 +13,19 @@ unskip, so the unit no longer counts as skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from framing.models import Codebook, Dimension, Document, Label, LabelValue, Unit
 from framing.store import Store, decode_value
+from framing.study import reveals_source
+
+#: A gap between two key presses longer than this is idle time, not counted.
+IDLE_SECONDS = 60.0
+#: Shown instead of a neighbouring sentence that would reveal the source (blind mode).
+HIDDEN_CONTEXT = "(context hidden: it would reveal the source)"
 
 
 @dataclass(frozen=True)
@@ -52,10 +60,26 @@ class ReviewStep:
 class Session:
     """What one annotator is looking at, and the actions the keys trigger."""
 
-    def __init__(self, store: Store, codebook: Codebook, annotator: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        codebook: Codebook,
+        annotator: str,
+        *,
+        mode: str = "open",
+        hints: str = "on",
+    ) -> None:
         self.store = store
         self.codebook = codebook
         self.annotator = annotator
+        #: ``open`` (no study), ``study`` or ``blind`` (no title, id, file or source).
+        self.mode = mode
+        #: ``on`` or ``off``: this annotator's hint condition, recorded with each label.
+        self.hints = hints
+        #: When the current unit was shown (UTC ISO) and the active time on it so far.
+        self.shown_at: str | None = None
+        self.active_ms = 0
+        self._last_tick = time.monotonic()
         self.dims: tuple[Dimension, ...] = codebook.dimensions
         self.dim_ids: tuple[str, ...] = codebook.dimension_ids
         self.docs: dict[str, Document] = {d.doc_id: d for d in store.documents()}
@@ -92,10 +116,40 @@ class Session:
         return all(d in have for d in self.dim_ids)  # as Store.progress counts
 
     def title(self, unit: Unit) -> str:
+        """The header: the document's title and its source from the manifest; in blind
+        mode neither (nor its id or file)."""
+        if self.mode == "blind":
+            return "Blind study: title and source hidden"
         doc = self.docs.get(unit.doc_id)
         if doc is None:
             return unit.doc_id
-        return doc.title or doc.file or doc.doc_id
+        title = doc.title or doc.file or doc.doc_id
+        return f"{title}  ·  source: {doc.source}" if doc.source else title
+
+    def source_label(self, unit: Unit | None) -> str | None:
+        """The perspective label id the manifest gives the unit's document (marked in
+        the panel, never preselected); None in blind mode."""
+        if unit is None or self.mode == "blind":
+            return None
+        doc = self.docs.get(unit.doc_id)
+        return (doc.perspective or None) if doc is not None else None
+
+    def display(self, unit: Unit) -> Unit:
+        """The unit as shown: without hints (highlights) in the no-hints condition."""
+        return (
+            unit
+            if self.hints != "off" or unit.hints is None
+            else dataclasses.replace(unit, hints=None)
+        )
+
+    def tick(self) -> None:
+        """A key press: the time since the previous one counts as active time on the
+        current unit, unless it is an idle gap over :data:`IDLE_SECONDS`."""
+        now = time.monotonic()
+        gap = now - self._last_tick
+        self._last_tick = now
+        if self.unit is not None and gap <= IDLE_SECONDS:
+            self.active_ms += int(gap * 1000)
 
     def _first_open(self) -> int:
         for i, dim_id in enumerate(self.dim_ids):
@@ -119,13 +173,28 @@ class Session:
         """
         self.unit = unit
         self.before, self.after = self.store.context(unit)
+        if self.mode == "blind":
+            doc = self.docs.get(unit.doc_id)
+            self.before, self.after = (
+                dataclasses.replace(u, text=HIDDEN_CONTEXT, hints=None)
+                if u is not None and doc is not None and reveals_source(u, doc)
+                else u
+                for u in (self.before, self.after)
+            )
+        self.shown_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+        self.active_ms = 0
+        self._last_tick = time.monotonic()
         self.labels = self.store.current_labels(unit.unit_id, self.annotator)
         self.skipped = self.store.is_skipped(unit.unit_id, self.annotator)
         if unit.doc_id != self._doc_counted:
             self._count_document(unit.doc_id)
         self.focus = self._first_open() if focus is None else focus
         self.end_message = ""
-        self.others = self.other_labels(unit.unit_id) if review else None
+        self.others = None
+        if review and self.mode == "open":
+            self.others = self.other_labels(unit.unit_id)
+            if self.others:  # from now on this annotator's labels of it are review labels
+                self.store.record_exposure(self.annotator, unit.unit_id)
 
     def _count_document(self, doc_id: str) -> None:
         rows = self.store.document_progress(self.annotator, self.dim_ids, doc_id)
@@ -251,7 +320,15 @@ class Session:
         assert self.unit is not None
         dim_id = self.dimension.id
         previous = self.labels.get(dim_id)
-        self.store.add_label(self.unit.unit_id, self.annotator, dim_id, value)
+        self.store.add_label(
+            self.unit.unit_id,
+            self.annotator,
+            dim_id,
+            value,
+            hints_condition=self.hints,
+            shown_at=self.shown_at,
+            active_ms=self.active_ms,
+        )
         if self.skipped and value is not None:  # labelling a skipped unit clears its skip
             self.store.unskip(self.unit.unit_id, self.annotator)
             self.skipped = False

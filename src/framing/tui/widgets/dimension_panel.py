@@ -70,6 +70,8 @@ class LabelGrid(Widget):
         super().__init__(classes="label-grid")
         self.dimension = dimension
         self.chosen: frozenset[str] = frozenset()
+        #: The label the manifest names as the document's source: marked ◆, not chosen.
+        self.source: str | None = None
         self._layout: tuple[int, int, int, int, list[list[str]]] | None = None
 
     def _plan(self, width: int) -> tuple[int, int, int, list[list[str]]]:
@@ -112,9 +114,8 @@ class LabelGrid(Widget):
                     text = names[i][k] if k < len(names[i]) else ""
                     click = Style.from_meta({"@click": f"pick({lab.id!r})"})
                     if k == 0:
-                        head = Content.assemble(
-                            ("●" if chosen else " ", "bold"), " ", (lab.key, "bold $accent"), " "
-                        )
+                        mark = "●" if chosen else "◆" if lab.id == self.source else " "
+                        head = Content.assemble((mark, "bold"), " ", (lab.key, "bold $accent"), " ")
                     else:
                         head = Content(" " * PREFIX)
                     name = Content(text)
@@ -160,6 +161,8 @@ class DimensionPanel(Vertical, can_focus=False):
         self.border_title = self.heading
         self.border_subtitle = _KIND_HINT.get(dimension.kind, dimension.kind)
         self._chosen: frozenset[str] = frozenset()
+        #: The label the manifest gives the document (perspective): marked, not chosen.
+        self._source: str | None = None
         self._focused = False
         self._summary = Static(self._render_summary(), classes="dim-summary", markup=False)
         self._question = Static(dimension.question, classes="dim-question", markup=False)
@@ -189,6 +192,15 @@ class DimensionPanel(Vertical, can_focus=False):
             self._grid.chosen = chosen
             self._grid.refresh()
             self._summary.update(self._render_summary(), layout=False)
+
+    def mark_source(self, label_id: str | None) -> None:
+        """Mark the label the manifest names as the document's source (never chosen)."""
+        if label_id != self._source:
+            self._source = label_id
+            self._grid.source = label_id
+            self._grid.refresh()
+            kind = _KIND_HINT.get(self.dimension.kind, self.dimension.kind)
+            self.border_subtitle = f"{kind} · ◆ manifest source" if label_id else kind
 
     def action_pick(self, label_id: str) -> None:
         """A click on a label line."""
