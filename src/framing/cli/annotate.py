@@ -87,7 +87,7 @@ def annotate(
         raise FramingError(f"{db_path}: no units are assigned to {name!r} in this study")
     question = None
     if mode == "open" and not new_annotator:
-        question = new_name_question(name, store.annotators())
+        question = new_name_question(raw, store.annotators())
     if question and not click.confirm(question, default=False):
         raise FramingError("not started: check --annotator (or pass --new-annotator)")
     session_id, others = store.start_session(name)
