@@ -176,3 +176,22 @@ def test_idle_gaps_are_not_counted(store: Store, codebook: Codebook) -> None:
     s._last_tick -= 61.0
     s.tick()
     assert s.active_ms < 2500  # a 61 s gap is idle
+
+
+async def test_name_screen_in_a_study_refuses_other_names(store: Store, codebook: Codebook) -> None:
+    from framing.tui.name_screen import NameScreen
+
+    _study(store, codebook, hints="split", seed=2)
+    app = create_app(store, codebook, None, mode="study")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NameScreen)
+        await pilot.press(*"Ann1", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NameScreen)
+        msg = str(app.screen.query_one("#name-question", Static).render())
+        assert "'Ann1' is not an annotator of this study (annotators: ann1, ann2, ann3)" in msg
+        app.screen.query_one("#name-input").value = ""  # type: ignore[attr-defined]
+        await pilot.press(*"ann1", "enter")
+        await pilot.pause()
+        assert app.annotate_screen.session.hints == store.study_annotators()["ann1"]

@@ -68,7 +68,15 @@ def web_session(db_path: str, codebook_path: str | None) -> None:
     name = check_annotator(raw, "?annotator=") if raw.strip() else None
     cb = _codebook(codebook_path)
     store = _store(db_path, create=False)
-    app = create_app(store, cb, name, keymap=load_keymap(cb, all_binding_ids()))
+    from framing.study import hints_condition, study_mode
+
+    mode = study_mode(store)
+    if name is not None:
+        store.require_study_annotator(raw)  # in a study: only its annotators
+    hints = hints_condition(store, name) if name else "on"
+    app = create_app(
+        store, cb, name, keymap=load_keymap(cb, all_binding_ids()), mode=mode, hints=hints
+    )
     app.run()
     if app.return_code:
         raise SystemExit(app.return_code)

@@ -91,12 +91,17 @@ class FramingApp(App[None]):
             return AnnotateScreen(
                 self.store, self.codebook, self.annotator, mode=self.mode, hints=self.hints
             )
+        if self.mode != "open":
+            names = list(self.store.study_annotators())
+            return NameScreen(names, study=names)
         return NameScreen(self.store.annotators())
 
     def start_annotating(self, annotator: str) -> None:
         """The name screen's answer: annotate as ``annotator``."""
         self.annotator = annotator
         self.sub_title = annotator
+        if self.mode != "open":  # the annotator's hint condition in the study
+            self.hints = self.store.study_annotators().get(annotator, self.hints)
         self.push_screen(
             AnnotateScreen(self.store, self.codebook, annotator, mode=self.mode, hints=self.hints)
         )

@@ -21,9 +21,11 @@ from framing.models import FramingError
 class NameScreen(Screen[None]):
     """Asks for the annotator name, then hands over to the annotation screen."""
 
-    def __init__(self, known: Sequence[str]) -> None:
+    def __init__(self, known: Sequence[str], *, study: Sequence[str] | None = None) -> None:
         super().__init__(id="name")
         self.known = list(known)
+        #: In a study, only its annotators may start (a typo never starts a new one).
+        self.study = None if study is None else list(study)
         self._confirming: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -49,7 +51,12 @@ class NameScreen(Screen[None]):
         except FramingError as err:
             self.query_one("#name-question", Static).update(str(err))
             return
-        question = new_name_question(raw, self.known)
+        if self.study is not None and raw not in self.study:
+            self.query_one("#name-question", Static).update(
+                f"{raw!r} is not an annotator of this study (annotators: {', '.join(self.study)})"
+            )
+            return
+        question = None if self.study is not None else new_name_question(raw, self.known)
         if question and self._confirming != raw:
             self._confirming = raw
             self.query_one("#name-question", Static).update(
