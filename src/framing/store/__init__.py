@@ -47,9 +47,7 @@ from framing.store.rows import LabelColumns, decode_value, encode_value
 from framing.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 
 
-class Store(
-    LabelsMixin, MergeMixin, DatasetMixin, ReviewMixin, BrowseMixin, MaintMixin
-):
+class Store(LabelsMixin, MergeMixin, DatasetMixin, ReviewMixin, BrowseMixin, MaintMixin):
     """A framing database. Open it with :meth:`Store.open`."""
 
 
