@@ -192,3 +192,29 @@ def test_kill_9_after_a_key_press_loses_no_decision(tmp_path: Path) -> None:
     gold = store.gold_current(ids[3])
     assert gold[(ids[3], "frame")].value == "Security_and_defense"
     assert gold[(ids[3], "certainty")].value == "possible"
+
+
+def test_queue_filters_by_dimension_disagreement_and_flags(tmp_path: Path) -> None:
+    from framing.goldset import adjudication_queue
+
+    store = make_store(tmp_path / "t.db")
+    cb = load_codebook(None)
+    ids = [u.unit_id for u in store.iter_units()]
+    store.flag(ids[5], "alice", "guideline_gap")
+    whole = adjudication_queue(store, cb)
+    ranked = [r.unit_id for r in rank_disagreements(store, cb)]
+    assert [q.unit_id for q in whole] == [*ranked, ids[5]]
+    assert whole[-1].flagged and whole[-1].rank is None
+    # certainty: only unit 3 disagrees there
+    assert [q.unit_id for q in adjudication_queue(store, cb, dimension="certainty")] == [
+        ids[3], ids[5]]  # fmt: skip
+    high = adjudication_queue(store, cb, min_disagreement=0.5)
+    assert [q.unit_id for q in high] == [ids[3], ids[5]]
+    assert [q.unit_id for q in adjudication_queue(store, cb, flagged_only=True)] == [ids[5]]
+    # once every dimension of unit 3 is settled it leaves the queue
+    for dim in ("frame", "certainty"):
+        store.adjudicate(ids[3], dim, "Other" if dim == "frame" else "possible", "judge")
+    from framing.goldset import fill_gold
+
+    fill_gold(store, cb, "perspective", "unanimous")
+    assert ids[3] not in [q.unit_id for q in adjudication_queue(store, cb)]
