@@ -217,3 +217,18 @@ def test_multi_dimension_gold_by_exact_label_set(store: Store, tmp_path: Path) -
     row = store.gold_current(ids[0])[(ids[0], "topics")]
     assert (row.value, row.method) == (["x", "y"], "majority")
     assert row.confidence == pytest.approx(2 / 3)
+
+
+def test_split_in_a_study_assigns_the_new_units(store: Store) -> None:
+    ids = _ids(store)
+    for seq, u in enumerate(ids, start=1):
+        store.db.execute(
+            "INSERT INTO assignments (annotator, unit_id, seq, role, created_at)"
+            " VALUES ('ann', ?, ?, 'regular', 'now')",
+            [u, seq],
+        )
+    left, right = store.split_unit(ids[1], 9, "judge")
+    rows = store.db.execute(
+        "SELECT unit_id, seq FROM assignments WHERE annotator = 'ann' ORDER BY seq"
+    ).fetchall()
+    assert [r[0] for r in rows] == [*ids, left, right]

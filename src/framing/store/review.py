@@ -589,6 +589,24 @@ class ReviewMixin(DocumentsMixin):
                         json.dumps(hints, sort_keys=True) if hints else None,
                     ],
                 )
+            # in a study, whoever was assigned an old unit gets the new ones, at the
+            # end of their queue (their other assignments keep their order)
+            marks = ",".join("?" * len(old))
+            assigned = self.db.execute(
+                f"SELECT DISTINCT annotator FROM assignments WHERE unit_id IN ({marks})"
+                " ORDER BY annotator",
+                [u.unit_id for u in old],
+            ).fetchall()
+            for (annotator,) in assigned:
+                top = self.db.execute(
+                    "SELECT COALESCE(MAX(seq), 0) FROM assignments WHERE annotator = ?",
+                    [annotator],
+                ).fetchone()[0]
+                self.db.conn.executemany(
+                    "INSERT INTO assignments (annotator, unit_id, seq, role, created_at)"
+                    " VALUES (?, ?, ?, 'regular', ?)",
+                    [(annotator, nid, top + 1 + i, now) for i, nid in enumerate(new_ids)],
+                )
             for u in old:
                 self.db.execute(
                     "UPDATE units SET queued = 0, kind = 'superseded' WHERE unit_id = ?",
