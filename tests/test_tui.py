@@ -79,7 +79,7 @@ def shown(app: FramingApp) -> str:
 
 def focused(app: FramingApp) -> str:
     panels = app.annotate_screen.query(DimensionPanel)
-    return next(p.dimension.id for p in panels if p.has_class("-focused"))
+    return next(p.dimension.id for p in panels if p.is_open)
 
 
 def panel(app: FramingApp, dim_id: str) -> DimensionPanel:

@@ -286,3 +286,22 @@ async def test_browser_session_asks_for_the_name(store: Store, codebook: Codeboo
         await pilot.press(*" ann1 ", "enter")  # known (once stripped): starts at once
         assert isinstance(app.screen, AnnotateScreen)
         assert app.annotate_screen.session.annotator == "ann1"
+
+
+def test_queue_counts_agree_with_progress_and_skips(store: Store, codebook: Codebook) -> None:
+    ids = unit_ids(store)
+    for unit_id in ids[:3]:
+        for dim, value in (
+            ("perspective", "unclear"),
+            ("frame", "Other"),
+            ("certainty", "certain"),
+        ):
+            store.add_label(unit_id, "alice", dim, value)
+    store.add_label(ids[3], "alice", "frame", "Other")  # partly done
+    store.skip(ids[4], "alice")
+    store.skip(ids[5], "alice")
+    store.unskip(ids[5], "alice")
+    dims = codebook.dimension_ids
+    done, total = store.progress("alice", dims)
+    assert store.queue_counts("alice", dims) == (done, total, store.count_skipped("alice"))
+    assert store.queue_counts("alice", dims) == (3, 6, 1)

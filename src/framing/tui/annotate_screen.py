@@ -139,7 +139,11 @@ class AnnotateScreen(Screen[None]):
 
     def _fit(self, width: int, height: int) -> None:
         self.set_class(width < NARROW, "-narrow")
-        self.set_class(height < SHORT, "-short")
+        short = height < SHORT
+        if short != self.has_class("-short"):
+            self.set_class(short, "-short")
+            for panel in self._panels:
+                panel.refit()
         if not self._hints_pinned:
             self.hints_open = width >= NARROW
 
@@ -175,6 +179,9 @@ class AnnotateScreen(Screen[None]):
             else:
                 size = CONTEXT_STEPS[self.context_step]
                 before, after = s.context(size)
+                if not self.reveal_titles:
+                    before = [u for u in before if u.kind != "title"]
+                    after = [u for u in after if u.kind != "title"]
                 shown = s.display(unit)  # no highlights in the no-hints condition
                 view.show(s.title(unit), shown, before, after, whole=size is None)
                 self.query_one(HintsPanel).show(shown.hints)
@@ -204,6 +211,12 @@ class AnnotateScreen(Screen[None]):
             self._gates = gates
             self.refresh_bindings()
 
+    #: Whether document titles may be shown (header, document list, whole-document
+    #: context). A blind study (issue 8) sets this False: then the header names no
+    #: document, the document list shows ids only, and the context stops at the
+    #: title units.
+    reveal_titles: bool = True
+
     _header: tuple[str | None, bool] = ("", False)
     _gates: tuple[bool, bool, bool] | None = None
 
@@ -224,8 +237,8 @@ class AnnotateScreen(Screen[None]):
                 (" SKIPPED ", "bold reverse $warning") if s.skipped else "",
                 " " if s.skipped else "",
                 (f"unit {unit.position + 1}{kind}", "bold"),
-                (" · ", "dim"),
-                (visible(s.title(unit)), "italic"),
+                (" · ", "dim") if self.reveal_titles else "",
+                (visible(s.title(unit)), "italic") if self.reveal_titles else "",
             ),
             layout=False,
         )
@@ -353,7 +366,9 @@ class AnnotateScreen(Screen[None]):
     def action_documents(self) -> None:
         s = self.session
         current = s.unit.doc_id if s.unit else None
-        screen = DocumentsScreen(s.store.path, s.annotator, s.dim_ids, current)
+        screen = DocumentsScreen(
+            s.store.path, s.annotator, s.dim_ids, current, titles=self.reveal_titles
+        )
         self.app.push_screen(screen, self._jump_to_document)
 
     def action_search(self) -> None:

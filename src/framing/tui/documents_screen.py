@@ -33,9 +33,16 @@ class DocumentsScreen(PickScreen):
     LIVE = True
 
     def __init__(
-        self, db_path: str, annotator: str, dimension_ids: Sequence[str], current: str | None
+        self,
+        db_path: str,
+        annotator: str,
+        dimension_ids: Sequence[str],
+        current: str | None,
+        *,
+        titles: bool = True,
     ) -> None:
         super().__init__(db_path, initial=current)
+        self.titles = titles
         self.annotator = annotator
         self.dimension_ids = tuple(dimension_ids)
 
@@ -52,7 +59,7 @@ class DocumentsScreen(PickScreen):
                         f"{d.done}/{d.queued}",
                         bar(d.done, d.queued),
                         str(d.skipped or ""),
-                        visible(d.title),
+                        visible(d.title) if self.titles else "",
                     ),
                 )
             )

@@ -83,12 +83,11 @@ class Session:
         self.dims: tuple[Dimension, ...] = codebook.dimensions
         self.dim_ids: tuple[str, ...] = codebook.dimension_ids
         self.docs: dict[str, Document] = {d.doc_id: d for d in store.documents()}
-        self.done, self.total = store.progress(annotator, self.dim_ids)
+        #: Finished, all and skipped units of the queue (one pass, from the labels).
+        self.done, self.total, self.skipped_count = store.queue_counts(annotator, self.dim_ids)
         #: Queued units of the current document, and how many of them are finished.
         self.doc_done, self.doc_total = 0, 0
         self._doc_counted: str | None = None
-        #: Queued units this annotator skipped (and has not labelled since).
-        self.skipped_count = store.count_skipped(annotator)
         #: Whether the unit shown is one this annotator skipped.
         self.skipped = False
         #: ``HH:MM:SS`` of the last commit (label, skip or undo) in this session.
