@@ -211,11 +211,11 @@ class AnnotateScreen(Screen[None]):
             self._gates = gates
             self.refresh_bindings()
 
-    #: Whether document titles may be shown (header, document list, whole-document
-    #: context). A blind study (issue 8) sets this False: then the header names no
-    #: document, the document list shows ids only, and the context stops at the
-    #: title units.
-    reveal_titles: bool = True
+    @property
+    def reveal_titles(self) -> bool:
+        """Whether document titles may be shown (header, document list, context):
+        not in a blind study, where the context also leaves out the title units."""
+        return self.mode != "blind"
 
     _header: tuple[str | None, bool] = ("", False)
     _gates: tuple[bool, bool, bool] | None = None
