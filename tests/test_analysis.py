@@ -194,3 +194,56 @@ def test_markdown_writes_pngs_beside_and_html_embeds_them(
     assert all(base64.b64decode(b).startswith(PNG) for b in found)
     r = run("analyze", "--db", db, "--n-boot", "0", "--no-sensitivity")
     assert r.exit_code == 0 and "== frame by source (single) ==" in r.output
+
+
+def test_text_features_equal_a_recount_from_the_export(
+    report: dict[str, Any],
+    labelled_seeds_template: Path,  # noqa: F811
+) -> None:
+    r = run("export", "--db", str(labelled_seeds_template))
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    queued = [x for x in rows if x["queued"]]
+    f = report["features"]
+    for source in {x["source"] for x in queued}:
+        mine = [x for x in queued if x["source"] == source]
+        tone = np.array([x["sentiment"] for x in mine])
+        assert f["units"][source] == len(mine)
+        assert f["tone"][source]["mean"] == pytest.approx(tone.mean(), abs=1e-12)
+        half = f["tone"][source]["mean"] - f["tone"][source]["ci"]["low"]
+        from scipy.stats import t
+
+        ref = t.ppf(0.975, len(tone) - 1) * tone.std(ddof=1) / np.sqrt(len(tone))
+        assert half == pytest.approx(ref, rel=1e-9)
+        hedges = sum(
+            1 for x in mine for c in (x["hints"] or {}).get("cues", []) if c["type"] == "hedge"
+        )
+        assert f["rates_per_100"][source]["hedge"] == pytest.approx(100 * hedges / len(mine))
+        taliban = sum(
+            1
+            for x in mine
+            if any(a["id"] == "taliban" for a in (x["hints"] or {}).get("actors", []))
+        )
+        assert f["actors"]["taliban"][source]["mentioned"] == taliban
+
+
+def test_a_label_made_after_seeing_others_does_not_enter(
+    labelled_seeds_template: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from framing.store import Store
+
+    db = tmp_path / "r.db"
+    shutil.copy(labelled_seeds_template, db)
+    args = ["analyze", "--json", "--labels", "amina", "--n-boot", "0", "--no-sensitivity"]
+    before = json.loads(run(*args, "--db", str(db)).stdout)["dimensions"]["frame"]["table"]
+    st = Store.open(db)
+    unit = next(st.iter_units(queued_only=True)).unit_id
+    old = st.current_labels(unit, "amina")["frame"]
+    new = next(v for v in load_codebook(None).dimension("frame").label_ids if v != old)
+    st.record_exposure("amina", unit)  # amina saw the others' labels
+    st.add_label(unit, "amina", "frame", new)  # ... so this is a review label
+    st.close()
+    after = json.loads(run(*args, "--db", str(db)).stdout)["dimensions"]["frame"]["table"]
+    assert after == before

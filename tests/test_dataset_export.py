@@ -90,6 +90,14 @@ def test_jsonl_rows_carry_every_field_and_no_absolute_path(db: str, tmp_path: Pa
         "hints_condition",
         "phase",
     }
+    # the coded majority equals the plain definition on every row and dimension
+    from framing.dataset.rows import majority
+
+    for row in rows:
+        for d in row["majority"]:
+            votes = [v.get(d) for v in row["labels"].values()]
+            assert row["majority"][d] == majority(votes), (row["unit_id"], d)
+    assert sum(1 for r in rows if r["majority"]["frame"] is None and r["labels"]) > 0
 
 
 def test_csv_has_no_absolute_path(db: str, tmp_path: Path) -> None:

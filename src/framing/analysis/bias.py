@@ -74,8 +74,13 @@ class UnitIndex:
         self.sources = [self.sources[i] for i in order]
 
     def docs_of(self, unit_ids: list[str]) -> np.ndarray:
+        """Positions (into ``unit_doc``) of ``unit_ids``; −1 for an id not in ``units``."""
         get = self.unit.get
         return np.fromiter((get(u, -1) for u in unit_ids), dtype=np.int64, count=len(unit_ids))
+
+    def code_columns(self, unit_ids: list[str]) -> None:
+        """Map the label columns' unit codes to unit positions, once per analysis."""
+        self.unit_of_code = self.docs_of(unit_ids)
 
     def display(self, source: str) -> str:
         return source or "(no source)"
@@ -91,7 +96,7 @@ def _dimension(
 ) -> DimensionResult:
     dim = chosen.dimension
     label_ids = [lab.id for lab in dim.labels]
-    pos = index.docs_of(chosen.units)
+    pos = index.unit_of_code[chosen.codes]
     known = pos >= 0
     lab = chosen.label[known]
     unit_doc = index.unit_doc[pos[known]]
@@ -243,10 +248,12 @@ def analyze(
     features: bool = True,
 ) -> AnalysisReport:
     """The source-bias analysis of every single and ordinal dimension."""
-    columns = store.current_label_columns()
+    # independent labels only: a label made after seeing another's is not a judgement
+    columns = store.independent_label_columns()
     gold = store.current_gold()
     chosen = choose_labels(store, codebook, labels, columns=columns, gold=gold)
     index = UnitIndex(store)
+    index.code_columns(columns.unit_ids)
     if not index.doc_ids:
         raise FramingError(f"{store.path}: no documents; run `framing ingest` first")
     rng = np.random.default_rng(seed)

@@ -22,12 +22,13 @@ from framing.store import LabelColumns, Store
 class ChosenLabels:
     """One label per unit in one dimension.
 
-    ``units[i]`` is the unit id with label ``dimension.labels[label[i]]``;
-    ``excluded`` counts units left out and why (no majority, off the scale, ...).
+    Unit ``i`` is ``unit_ids[codes[i]]`` (``unit_ids``: the label columns' units)
+    with label ``dimension.labels[label[i]]``; ``excluded`` counts units left out
+    and why (no majority, off the scale, ...).
     """
 
     dimension: Dimension
-    units: list[str]
+    codes: np.ndarray
     label: np.ndarray
     excluded: dict[str, int]
 
@@ -80,13 +81,19 @@ def choose_labels(
                 f"{store.path}: no gold labels in this database; use --labels majority "
                 "or an annotator's name"
             )
+        code_of = {u: i for i, u in enumerate(cols.unit_ids)}
         for dim in dims:
             index = {lab.id: i for i, lab in enumerate(dim.labels)}
             pairs = sorted((u, v) for (u, d), (v, _m, _c) in g.items() if d == dim.id)
-            units = [u for u, v in pairs if isinstance(v, str) and v in index]
-            off = len(pairs) - len(units)
-            lab = np.array([index[v] for _u, v in pairs if isinstance(v, str) and v in index])
-            out[dim.id] = ChosenLabels(dim, units, lab.astype(np.int64), {"gold_off_scale": off})
+            kept = [
+                (code_of[u], index[v])
+                for u, v in pairs
+                if isinstance(v, str) and v in index and u in code_of
+            ]
+            off = sum(1 for _u, v in pairs if not (isinstance(v, str) and v in index))
+            arr = np.array(kept, dtype=np.int64).reshape(-1, 2)
+            excluded = {"gold_off_scale": off, "gold_unlabelled": len(pairs) - off - len(kept)}
+            out[dim.id] = ChosenLabels(dim, arr[:, 0], arr[:, 1], excluded)
         return out
     if labels != "majority" and labels not in cols.annotators:
         known = ", ".join(cols.annotators) or "none"
@@ -111,5 +118,6 @@ def choose_labels(
             pos = np.flatnonzero(lab_all >= 0)
             lab = lab_all[pos]
             excluded = {"ratings_off_scale": off}
-        out[dim.id] = ChosenLabels(dim, [m.unit_ids[i] for i in pos.tolist()], lab, excluded)
+        assert m.unit_codes is not None
+        out[dim.id] = ChosenLabels(dim, m.unit_codes[pos], lab, excluded)
     return out

@@ -35,6 +35,9 @@ class CodedMatrix:
     time_codes: np.ndarray
     values: list[LabelValue]
     times: list[str]
+    #: ``unit_codes[u]`` indexes the label columns' ``unit_ids`` (shared by every
+    #: dimension), so callers can join dimensions without string look-ups.
+    unit_codes: np.ndarray | None = None
 
 
 def object_lookup(items: Iterable[Any]) -> np.ndarray:
@@ -87,5 +90,6 @@ def coded_matrices(
             time_codes,
             cols.values,
             cols.times,
+            units,
         )
     return out

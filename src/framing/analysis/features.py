@@ -7,13 +7,9 @@ unit, labelled or not.
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-
-import numpy as np
+import math
 
 from framing.analysis.contracts import Features
-from framing.analysis.stats import mean_ci
 from framing.models import HINT_CUE_TYPES, Codebook
 from framing.store import Store
 
@@ -24,56 +20,48 @@ QUOTED_RULE = (
 
 
 def text_features(store: Store, codebook: Codebook) -> Features:
-    tone: dict[str, list[float]] = defaultdict(list)
-    docs: dict[str, set[str]] = defaultdict(set)
-    cues: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(HINT_CUE_TYPES, 0))
-    actors: dict[str, dict[str, dict[str, int]]] = defaultdict(
-        lambda: defaultdict(lambda: {"mentioned": 0, "quoted": 0})
-    )
+    """Tone, cue rates and actors by source; aggregated by SQLite (JSON1), so a million
+    sentences cost one scan each, not a Python loop."""
+    from scipy.stats import t
+
     names = {a.id: a.name for a in codebook.actors}
-    for doc_id, source, sentiment, hints_json in store.unit_features():
-        src = source or "(no source)"
-        tone[src].append(float(sentiment))
-        docs[src].add(doc_id)
-        if not hints_json:
-            continue
-        hints = json.loads(hints_json)
-        kinds = set()
-        counts = cues[src]
-        for c in hints.get("cues") or ():
-            t = c.get("type")
-            if t in counts:
-                counts[t] += 1
-            kinds.add(t)
-        reported = "attribution" in kinds or "quote" in kinds
-        for actor_id in {a.get("id") for a in hints.get("actors") or ()}:
-            if not actor_id:
-                continue
-            row = actors[actor_id][src]
-            row["mentioned"] += 1
-            if reported:
-                row["quoted"] += 1
-            names.setdefault(actor_id, actor_id)
-    sources = sorted(tone)
+    tone = store.tone_by_source()
+    label = {src: src or "(no source)" for src, *_ in tone}
     out: Features = {
-        "units": {s: len(tone[s]) for s in sources},
+        "units": {label[s]: n for s, n, *_ in tone},
         "tone": {},
         "rates_per_100": {},
-        "actors": {
-            a: {s: dict(v) for s, v in sorted(by.items())} for a, by in sorted(actors.items())
-        },
-        "actor_names": {a: names[a] for a in sorted(actors)},
+        "actors": {},
+        "actor_names": {},
         "quoted_rule": QUOTED_RULE,
     }
-    for s in sources:
-        x = np.asarray(tone[s], dtype=float)
-        m, lo, hi = mean_ci(x)
-        out["tone"][s] = {
-            "n_units": len(x),
-            "n_documents": len(docs[s]),
-            "mean": m,
+    cues: dict[str, dict[str, int]] = {label[s]: dict.fromkeys(HINT_CUE_TYPES, 0) for s in label}
+    for src, kind, n in store.cue_counts_by_source():
+        if kind in HINT_CUE_TYPES and src in label:
+            cues[label[src]][kind] += n
+    for src, n, docs, total, squares in tone:
+        mean = total / n if n else None
+        lo = hi = None
+        if n >= 2 and mean is not None:
+            var = max(0.0, (squares - n * mean * mean) / (n - 1))
+            half = float(t.ppf(0.975, n - 1)) * math.sqrt(var / n)
+            lo, hi = mean - half, mean + half
+        out["tone"][label[src]] = {
+            "n_units": n,
+            "n_documents": docs,
+            "mean": mean,
             "ci": {"low": lo, "high": hi},
         }
-        n = len(x)
-        out["rates_per_100"][s] = {t: (100.0 * c / n if n else None) for t, c in cues[s].items()}
+        out["rates_per_100"][label[src]] = {
+            k: (100.0 * c / n if n else None) for k, c in cues[label[src]].items()
+        }
+    actors: dict[str, dict[str, dict[str, int]]] = {}
+    for src, actor, name, mentioned, quoted in store.actor_counts_by_source():
+        actors.setdefault(str(actor), {})[label.get(src, src or "(no source)")] = {
+            "mentioned": int(mentioned),
+            "quoted": int(quoted),
+        }
+        names.setdefault(str(actor), str(name or actor))
+    out["actors"] = dict(sorted(actors.items()))
+    out["actor_names"] = {a: names[a] for a in out["actors"]}
     return out

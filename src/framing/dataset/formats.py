@@ -120,7 +120,7 @@ def export_dataset(
         buf = io.BytesIO()
         write_parquet(batches(), buf, spec)
         write_bytes_atomic(output, buf.getvalue(), protect=protect)
-        result.splits = dict(counts)
+        result.splits = _in_order(counts, spec)
         result.files = [str(output)]
         return result
 
@@ -142,7 +142,7 @@ def export_dataset(
             _write_hf(store, codebook, spec, tmp, split_of, result, counts)
         else:
             _write_spacy(store, codebook, spec, tmp, split_of, result, counts, dimension)
-        result.splits = dict(counts)
+        result.splits = _in_order(counts, spec)
         if target.exists():
             old = target.with_name(f".{target.name}.old")
             shutil.rmtree(old, ignore_errors=True)
@@ -157,6 +157,11 @@ def export_dataset(
         raise
     result.files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
     return result
+
+
+def _in_order(counts: Counter[str], spec: Spec) -> dict[str, int]:
+    names = [*spec.splits, *sorted(set(counts) - set(spec.splits))]
+    return {n: counts[n] for n in names if counts[n]}
 
 
 def _umask() -> int:

@@ -36,13 +36,19 @@ def majority(values: list[LabelValue]) -> LabelValue:
     A multi-dimension value (a list) counts as one value: the exact set.
     """
     present = [v for v in values if v is not None]
-    if not present:
-        return None
-    counts = Counter(json.dumps(v) if isinstance(v, list) else v for v in present)
-    top, n = counts.most_common(1)[0]
+    if len(present) <= 1:  # the common fast paths: no label, or one annotator
+        return present[0] if present else None
+    if all(isinstance(v, str) for v in present):
+        counts: dict[Any, int] = {}
+        for v in present:
+            counts[v] = counts.get(v, 0) + 1
+        top = max(counts, key=counts.__getitem__)
+        return top if counts[top] * 2 > len(present) else None
+    tally = Counter(json.dumps(v) if isinstance(v, list) else v for v in present)
+    key, n = tally.most_common(1)[0]
     if n * 2 <= len(present):
         return None
-    return [str(x) for x in json.loads(top)] if top.startswith("[") else top
+    return [str(x) for x in json.loads(key)] if key.startswith("[") else key
 
 
 def relative_files(docs: list[Document]) -> dict[str, str]:
@@ -143,6 +149,74 @@ def make_spec(store: Store, codebook: Codebook, labels: str = "all") -> Spec:
     )
 
 
+_NONE: dict[str, Any] = {}
+
+
+class _LabelArrays:
+    """Every independent label as (annotators × dimensions × units) code arrays, with
+    the majority, the labelling times and the timing per annotator — numpy, once."""
+
+    def __init__(self, store: Store, spec: Spec, order: list[str]) -> None:
+        import numpy as np
+
+        from framing.analysis.data import object_lookup
+
+        n = len(order)
+        c = store.independent_label_codes({u: i for i, u in enumerate(order)})
+        a_of = {a: i for i, a in enumerate(spec.annotators)}
+        d_of = {d.id: i for i, d in enumerate(spec.dimensions)}
+        a_map = np.array([a_of.get(a, -1) for a in c.annotators] + [-1], np.int64)
+        d_map = np.array([d_of.get(d, -1) for d in c.dimensions] + [-1], np.int64)
+        ai, di = a_map[c.annotator], d_map[c.dimension]
+        ok = (ai >= 0) & (di >= 0)
+        ai, di, pos = ai[ok], di[ok], c.pos[ok]
+        shape = (len(spec.annotators), len(spec.dimensions), n)
+        self.value = np.full(shape, -1, np.int64)
+        self.value[ai, di, pos] = c.value[ok]
+        self.values = object_lookup(c.values)
+        # labelled_at: the latest time over the dimensions (times compare as ISO text)
+        t_order = sorted(range(len(c.times)), key=c.times.__getitem__)
+        rank = np.empty(len(c.times), np.int64)
+        rank[t_order] = np.arange(len(c.times))
+        tr = np.full(shape, -1, np.int64)
+        tr[ai, di, pos] = rank[c.time[ok]]
+        self.latest = tr.max(axis=1)  # annotators × units
+        self.times = object_lookup([c.times[i] for i in t_order])
+        self.text: dict[str, tuple[Any, Any]] = {}
+        for tfield, codes, values in (
+            ("shown_at", c.shown, c.shown_values),
+            ("hints_condition", c.cond, c.cond_values),
+            ("phase", c.phase, c.phase_values),
+        ):
+            # the first recorded value over the dimensions, per annotator and unit
+            known = np.array([v is not None for v in values] + [False])
+            sm = np.full(shape, -1, np.int64)
+            sm[ai, di, pos] = codes[ok]
+            valid = known[sm]
+            first = valid.argmax(axis=1)
+            picked = np.take_along_axis(sm, first[:, None, :], 1)[:, 0, :]
+            self.text[tfield] = (np.where(valid.any(axis=1), picked, -1), object_lookup(values))
+        act = np.full(shape, np.nan)
+        act[ai, di, pos] = c.active[ok]
+        has = ~np.isnan(act).all(axis=1)
+        self.active = np.where(has, np.nansum(act, axis=1), np.nan)
+        self.active_has = has
+        # the majority per dimension: the value of more than half of the unit's labels
+        self.majority = np.full((len(spec.dimensions), n), -1, np.int64)
+        self.share = np.zeros((len(spec.dimensions), n))
+        for d in range(len(spec.dimensions)):
+            m = self.value[:, d, :]
+            if not len(m):
+                continue
+            present = (m >= 0).sum(axis=0)
+            cnt = np.stack([((m == m[i]) & (m[i] >= 0)).sum(axis=0) for i in range(len(m))])
+            top, arg = cnt.max(axis=0), cnt.argmax(axis=0)
+            won = top * 2 > present
+            self.majority[d] = np.where(won, m[arg, np.arange(n)], -1)
+            self.share[d] = np.where(won, top / np.maximum(present, 1), 0.0)
+        self.has_majority: Any = (self.majority >= 0).any(axis=0)
+
+
 def iter_batches(
     store: Store,
     codebook: Codebook,
@@ -157,59 +231,41 @@ def iter_batches(
     split column values).  With ``spec.labels`` ``gold`` or ``majority`` only units
     with a gold (or majority) label in some dimension are kept; with ``majority``
     the gold columns hold the majority (method ``majority``, confidence = the share
-    of the unit's annotators who gave it).
+    of the unit's annotators who gave it).  Labels are coded once with numpy
+    (:class:`_LabelArrays`); each batch takes its rows' slices.
     """
     docs = {d.doc_id: d for d in store.documents()}
     files = relative_files(list(docs.values()))
     review = store.review_by_unit()  # gold, flags and notes (the review store)
     assigned = store.assigned_by_unit() if store.has_table("assignments") else {}
-    dims = spec.dimensions
-    dim_ids = [d.id for d in dims]
-    labels_it = store.independent_label_stream()
-    pending = next(labels_it, None)
+    dim_ids = [d.id for d in spec.dimensions]
+    doc_meta = {
+        d.doc_id: (d.doc_id, files[d.doc_id], d.source, *(getattr(d, f) for f in DOC_FIELDS))
+        for d in docs.values()
+    }
+    order = store.unit_order()
+    lab = _LabelArrays(store, spec, order)
+    by_majority = spec.labels == "majority"
     batch = _empty_batch(spec)
-    n = 0
-    for row in store.iter_unit_rows():
+    rows_at: list[int] = []
+    for i, row in enumerate(store.iter_unit_rows()):
         unit_id, doc_id = row[0], row[1]
-        mine: dict[str, dict[str, LabelValue]] = {}
-        times: dict[str, list[Any]] = {}
-        while pending is not None and pending[0] == unit_id:
-            _, a, dim, value, created, shown, active, cond, phase = pending
-            mine.setdefault(a, {})[dim] = value
-            t = times.setdefault(a, [None, None, None, None, None])
-            t[3] = t[3] or cond
-            t[4] = t[4] or phase
-            t[0] = max(t[0] or created, created)
-            t[1] = t[1] or shown
-            t[2] = (t[2] or 0) + active if active is not None else t[2]
-            pending = next(labels_it, None)
-        maj = {d: majority([v.get(d) for v in mine.values()]) for d in dim_ids}
-        if spec.labels == "majority":
-            unit_gold: dict[str, tuple[LabelValue, str, float | None]] = {}
-            for d in dim_ids:
-                if maj[d] is not None:
-                    votes = [v.get(d) for v in mine.values() if v.get(d) is not None]
-                    share = sum(1 for v in votes if v == maj[d]) / len(votes)
-                    unit_gold[d] = (maj[d], "majority", share)
-        else:
-            g = review.get(unit_id, {}).get("gold", {})
-            unit_gold = {
-                d: (g[d]["value"], g[d]["method"], g[d]["confidence"]) for d in dim_ids if d in g
-            }
-        if spec.labels != "all" and not unit_gold:
+        if i >= len(order) or order[i] != unit_id:  # a writer changed the units meanwhile
+            raise FramingError(f"{store.path}: the units changed during the export; run it again")
+        rev = review.get(unit_id, _NONE)
+        if spec.labels == "gold" and not rev.get("gold"):
             continue
-        doc = docs.get(doc_id)
-        if doc is None:  # only a hand-edited database (foreign keys off) gets here
+        if by_majority and not lab.has_majority[i]:
+            continue
+        meta = doc_meta.get(doc_id)
+        if meta is None:  # only a hand-edited database (foreign keys off) gets here
             raise FramingError(
                 f"unit {unit_id!r} belongs to a missing document {doc_id!r}; run `framing check`"
             )
         b = batch
+        for c, v in zip(("doc_id", "file", "source", *DOC_FIELDS), meta, strict=True):
+            b[c].append(v)
         b["unit_id"].append(unit_id)
-        b["doc_id"].append(doc_id)
-        b["file"].append(files[doc_id])
-        b["source"].append(doc.source)
-        for f in DOC_FIELDS:
-            b[f].append(getattr(doc, f))
         b["position"].append(row[2])
         b["kind"].append(row[6])
         b["queued"].append(bool(row[7]))
@@ -218,32 +274,54 @@ def iter_batches(
         b["end"].append(row[4])
         b["sentiment"].append(row[8] if row[8] is not None else 0.0)
         b["hints"].append(row[9])
-        for d in dim_ids:
-            g = unit_gold.get(d)
-            b[f"gold.{d}.value"].append(g[0] if g else None)
-            b[f"gold.{d}.method"].append(g[1] if g else None)
-            b[f"gold.{d}.confidence"].append(g[2] if g else None)
-        for a in spec.annotators:
-            got = mine.get(a, {})
+        if not by_majority:
+            g = rev.get("gold", _NONE)
             for d in dim_ids:
-                b[f"labels.{a}.{d}"].append(got.get(d))
-        for d in dim_ids:
-            b[f"majority.{d}"].append(maj[d])
-        rev = review.get(unit_id, {})
+                x = g.get(d)
+                b[f"gold.{d}.value"].append(x["value"] if x else None)
+                b[f"gold.{d}.method"].append(x["method"] if x else None)
+                b[f"gold.{d}.confidence"].append(x["confidence"] if x else None)
         b["flags"].append(rev.get("flags", []))
         b["notes"].append(rev.get("notes", []))
-        for a in spec.annotators:
-            t = times.get(a, [None, None, None, None, None])
-            for k, name in enumerate(TIMING_FIELDS):
-                b[f"timing.{a}.{name}"].append(t[k])
         b["assigned"].append(assigned.get(unit_id, []))
         b["split"].append(split_of(unit_id, doc_id) if split_of else None)
-        n += 1
-        if n >= batch_size:
+        rows_at.append(i)
+        if len(rows_at) >= batch_size:
+            _fill_labels(batch, spec, lab, rows_at, by_majority)
             yield batch
-            batch, n = _empty_batch(spec), 0
-    if n:
+            batch, rows_at = _empty_batch(spec), []
+    if rows_at:
+        _fill_labels(batch, spec, lab, rows_at, by_majority)
         yield batch
+
+
+def _fill_labels(
+    b: Batch, spec: Spec, lab: _LabelArrays, rows_at: list[int], by_majority: bool
+) -> None:
+    """The label, majority and timing columns of a batch, from the coded arrays."""
+    import numpy as np
+
+    at = np.asarray(rows_at, dtype=np.int64)
+    for ai, a in enumerate(spec.annotators):
+        for di, d in enumerate(spec.dimensions):
+            b[f"labels.{a}.{d.id}"] = lab.values[lab.value[ai, di, at]].tolist()
+        b[f"timing.{a}.labelled_at"] = lab.times[lab.latest[ai, at]].tolist()
+        for tfield, (codes, values) in lab.text.items():
+            b[f"timing.{a}.{tfield}"] = values[codes[ai, at]].tolist()
+        act = lab.active[ai, at]
+        b[f"timing.{a}.active_ms"] = [
+            int(x) if h else None for x, h in zip(act.tolist(), lab.active_has[ai, at], strict=True)
+        ]
+    for di, d in enumerate(spec.dimensions):
+        maj = lab.values[lab.majority[di, at]].tolist()
+        b[f"majority.{d.id}"] = maj
+        if by_majority:
+            share = lab.share[di, at].tolist()
+            b[f"gold.{d.id}.value"] = maj
+            b[f"gold.{d.id}.method"] = [None if v is None else "majority" for v in maj]
+            b[f"gold.{d.id}.confidence"] = [
+                None if v is None else s for v, s in zip(maj, share, strict=True)
+            ]
 
 
 def _hints(unit_id: str, text: str | None) -> dict[str, Any] | None:

@@ -209,6 +209,7 @@ def dimension_sections(dim_id: str, d: DimensionResult, *, figures: bool) -> lis
                         vmin=-m,
                         vmax=m,
                         cmap="RdBu_r",
+                        contrast_text=True,
                     ),
                     f"{dim_id}-residuals",
                 )

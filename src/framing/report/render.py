@@ -112,8 +112,11 @@ def heatmap_png(
     integer: bool = False,
     xlabel: str = "",
     ylabel: str = "",
+    contrast_text: bool = False,
 ) -> bytes:
-    """A heatmap with the value in each cell, as PNG bytes (matplotlib, Agg canvas)."""
+    """A heatmap with the value in each cell, as PNG bytes (matplotlib, Agg canvas).
+
+    ``contrast_text`` writes white on dark cells of any colour map (by luminance)."""
     import matplotlib
     import numpy as np
 
@@ -145,6 +148,9 @@ def heatmap_png(
         if integer and x == 0:
             continue
         dark = cmap == "Blues" and not np.isnan(x) and x > mid
+        if contrast_text and not np.isnan(x):
+            r, g, b, _ = cm(im.norm(x))
+            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
         ax.text(
             j, i, label, ha="center", va="center", fontsize=7, color="white" if dark else "black"
         )

@@ -12,7 +12,7 @@ from typing import Any
 
 from framing.models import FramingError, LabelValue
 from framing.store.documents import DocumentsMixin
-from framing.store.rows import _BATCH, decode_value
+from framing.store.rows import _BATCH, LabelColumns, decode_value
 
 
 class DatasetMixin(DocumentsMixin):
@@ -30,10 +30,23 @@ class DatasetMixin(DocumentsMixin):
         return column in self._columns(table)
 
     def labelled_annotators(self) -> list[str]:
-        """Annotators with at least one current label, sorted."""
+        """Annotators with at least one label, sorted (an indexed look-up per name).
+
+        Also checks that the ``current_labels`` view is there: a database edited by
+        hand without it is refused with a one-line error."""
+        if not self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = 'current_labels'"
+        ).fetchone():
+            raise FramingError(
+                f"{self.path}: the current_labels view is missing; run `framing check`"
+            )
         return [
             r[0]
-            for r in self.db.execute("SELECT DISTINCT annotator FROM current_labels ORDER BY 1")
+            for r in self.db.execute(
+                "SELECT name FROM annotators a WHERE EXISTS"
+                " (SELECT 1 FROM labels l WHERE l.annotator = a.name AND l.value IS NOT NULL)"
+                " ORDER BY name"
+            )
         ]
 
     def unit_index(self, *, queued_only: bool = False) -> Iterator[tuple[str, str, str, int]]:
@@ -47,15 +60,47 @@ class DatasetMixin(DocumentsMixin):
         while rows := cur.fetchmany(_BATCH):
             yield from rows
 
-    def unit_features(self) -> Iterator[tuple[str, str, float, str | None]]:
-        """``(doc_id, source, sentiment, hints JSON)`` of every queued unit, streamed."""
-        cur = self.db.execute(
-            "SELECT u.doc_id, COALESCE(d.source, ''), COALESCE(u.sentiment, 0.0), u.hints"
-            " FROM units u JOIN documents d ON d.doc_id = u.doc_id WHERE u.queued = 1"
-            " ORDER BY u.doc_id, u.position"
-        )
-        while rows := cur.fetchmany(_BATCH):
-            yield from rows
+    def tone_by_source(self) -> list[tuple[str, int, int, float, float]]:
+        """``(source, units, documents, Σ sentiment, Σ sentiment²)`` over queued units."""
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                "SELECT COALESCE(d.source, ''), COUNT(*), COUNT(DISTINCT u.doc_id),"
+                " TOTAL(COALESCE(u.sentiment, 0)), TOTAL(COALESCE(u.sentiment, 0) *"
+                " COALESCE(u.sentiment, 0)) FROM units u JOIN documents d ON d.doc_id = u.doc_id"
+                " WHERE u.queued = 1 GROUP BY 1 ORDER BY 1"
+            )
+        ]
+
+    def cue_counts_by_source(self) -> list[tuple[str, str, int]]:
+        """``(source, cue type, cues)`` over the stored hints of queued units (JSON1)."""
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                "SELECT COALESCE(d.source, ''), json_extract(c.value, '$.type'), COUNT(*)"
+                " FROM units u JOIN documents d ON d.doc_id = u.doc_id,"
+                " json_each(u.hints, '$.cues') c"
+                " WHERE u.queued = 1 AND u.hints IS NOT NULL GROUP BY 1, 2"
+            )
+        ]
+
+    def actor_counts_by_source(self) -> list[tuple[str, str, str, int, int]]:
+        """``(source, actor id, name, units mentioning it, of those units with an
+        attribution or quote cue)`` over queued units (JSON1)."""
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                "SELECT src, actor, MIN(name), COUNT(*), TOTAL(reported) FROM ("
+                " SELECT DISTINCT u.unit_id, COALESCE(d.source, '') AS src,"
+                "  json_extract(a.value, '$.id') AS actor, json_extract(a.value, '$.name') AS name,"
+                "  EXISTS (SELECT 1 FROM json_each(u.hints, '$.cues') c"
+                "   WHERE json_extract(c.value, '$.type') IN ('attribution', 'quote')) AS reported"
+                " FROM units u JOIN documents d ON d.doc_id = u.doc_id,"
+                " json_each(u.hints, '$.actors') a"
+                " WHERE u.queued = 1 AND u.hints IS NOT NULL)"
+                " WHERE actor IS NOT NULL GROUP BY src, actor ORDER BY src, actor"
+            )
+        ]
 
     def document_provenance(self) -> list[dict[str, Any]]:
         """``doc_id``, ``file``, ``sha256``, ``fingerprint``, ``ingested_at`` per document."""
@@ -88,37 +133,50 @@ class DatasetMixin(DocumentsMixin):
             if g.value is not None
         }
 
-    def independent_label_stream(
-        self,
-    ) -> Iterator[
-        tuple[str, str, str, LabelValue, str, str | None, int | None, str | None, str | None]
-    ]:
-        """``(unit_id, annotator, dimension, value, created_at, shown_at, active_ms,
-        hints_condition, phase)`` of
-        each annotator's latest *independent* label (made before seeing anybody else's;
-        every label of a database without phases), in unit (document, position) order,
-        streamed.  ``shown_at`` / ``active_ms`` are None where the schema or the label
-        has no timing."""
-        cols = self._columns("labels")
-        phase = "COALESCE(phase, 'independent') = 'independent' AND " if "phase" in cols else ""
-        shown = "l.shown_at" if "shown_at" in cols else "NULL"
-        active = "l.active_ms" if "active_ms" in cols else "NULL"
-        cond = "l.hints_condition" if "hints_condition" in cols else "NULL"
-        ph = "l.phase" if "phase" in cols else "NULL"
-        cur = self.db.execute(
-            f"SELECT l.unit_id, l.annotator, l.dimension, l.value, l.created_at, {shown},"
-            f" {active}, {cond}, {ph} FROM labels l JOIN units u ON u.unit_id = l.unit_id"
-            " WHERE l.id IN"
-            f" (SELECT MAX(id) FROM labels WHERE {phase}1 GROUP BY unit_id, annotator,"
-            " dimension) AND l.value IS NOT NULL"
-            " ORDER BY u.doc_id, u.position, l.annotator, l.dimension"
-        )
+    def unit_order(self) -> list[str]:
+        """Every unit id in document and position order (the export's row order)."""
+        cur = self.db.execute("SELECT unit_id FROM units ORDER BY doc_id, position")
+        out: list[str] = []
         while rows := cur.fetchmany(_BATCH):
-            for r in rows:
-                v = r[3]
-                if not isinstance(v, str) or v.startswith("["):
-                    v = decode_value(v)
-                yield (r[0], r[1], r[2], v, *r[4:])
+            out.extend(r[0] for r in rows)
+        return out
+
+    def independent_label_codes(self, unit_pos: dict[str, int]) -> IndependentLabelCodes:
+        """Every annotator's latest independent label, coded (see
+        :class:`IndependentLabelCodes`); labels of units not in ``unit_pos`` are left out.
+        One streamed pass, no sort: about as fast as ``current_label_columns``."""
+        return _independent_codes(self, unit_pos)
+
+    def independent_label_columns(self) -> LabelColumns:
+        """Each annotator's latest *independent* label (made before seeing anybody
+        else's) as :class:`LabelColumns`, like :meth:`current_label_columns` but
+        without review labels: what an analysis of the annotators' judgements uses."""
+        import numpy as np
+
+        order = self.unit_order()
+        c = self.independent_label_codes({u: i for i, u in enumerate(order)})
+        units, unit = np.unique(c.pos, return_inverse=True)
+        cols: dict[str, Any] = {"unit": unit.astype(np.int64)}
+        names: dict[str, list[str]] = {}
+        for name, keys in (("annotator", c.annotators), ("dimension", c.dimensions)):
+            by_name = sorted(range(len(keys)), key=keys.__getitem__)
+            recode = np.empty(len(keys), dtype=np.int64)
+            recode[by_name] = np.arange(len(keys), dtype=np.int64)
+            cols[name] = recode[getattr(c, name)]
+            names[name] = [keys[i] for i in by_name]
+        row_order = np.lexsort((cols["dimension"], cols["annotator"], cols["unit"]))
+        return LabelColumns(
+            unit_ids=[order[i] for i in units.tolist()],
+            annotators=names["annotator"],
+            dimensions=names["dimension"],
+            values=c.values,
+            times=c.times,
+            unit=cols["unit"][row_order],
+            annotator=cols["annotator"][row_order],
+            dimension=cols["dimension"][row_order],
+            value=c.value[row_order],
+            time=c.time[row_order],
+        )
 
     def iter_unit_rows(self) -> Iterator[tuple[Any, ...]]:
         """Every unit with its document's metadata, in document and position order:
@@ -179,3 +237,81 @@ def _check_unit_row(r: tuple[Any, ...]) -> None:
         raise FramingError(
             f"unit {r[0]!r}: its stored hints are not a JSON object; run `framing check`"
         )
+
+
+class IndependentLabelCodes:
+    """Each annotator's latest independent label as integer columns (one row per label).
+
+    ``pos[i]`` is the unit's position in the order given to
+    :meth:`DatasetMixin.independent_label_codes`; ``annotator``/``dimension``/
+    ``value``/``time``/``shown`` index ``annotators``/``dimensions``/``values``/
+    ``times``/``shown_values``; ``active`` is ``active_ms`` (NaN when not recorded).
+    """
+
+    def __init__(self, **kw: Any) -> None:
+        self.__dict__.update(kw)
+
+    pos: Any
+    annotator: Any
+    dimension: Any
+    value: Any
+    time: Any
+    shown: Any
+    active: Any
+    annotators: list[str]
+    dimensions: list[str]
+    values: list[LabelValue]
+    times: list[str]
+    shown_values: list[str | None]
+    cond: Any
+    phase: Any
+    cond_values: list[str | None]
+    phase_values: list[str | None]
+
+
+def _independent_codes(store: DatasetMixin, unit_pos: dict[str, int]) -> IndependentLabelCodes:
+    import numpy as np
+
+    from framing.store.rows import _Codes, _decode_all
+
+    cols = store._columns("labels")
+    phase = "COALESCE(phase, 'independent') = 'independent' AND " if "phase" in cols else ""
+    shown = "shown_at" if "shown_at" in cols else "NULL"
+    active = "active_ms" if "active_ms" in cols else "NULL"
+    cond = "hints_condition" if "hints_condition" in cols else "NULL"
+    ph = "phase" if "phase" in cols else "NULL"
+    # One grouped scan: with MAX(id), SQLite takes the other (bare) columns from the
+    # row holding the maximum — the latest independent label of each key.
+    cur = store.db.execute(
+        f"SELECT unit_id, annotator, dimension, value, created_at, {shown}, {active}, {cond},"
+        f" {ph}, MAX(id)"
+        f" FROM labels WHERE {phase}1 GROUP BY unit_id, annotator, dimension"
+    )
+    names = ("annotator", "dimension", "value", "time", "shown", "cond", "phase")
+    index = {n: _Codes() for n in names}
+    parts: dict[str, list[Any]] = {n: [] for n in (*names, "pos", "active")}
+    get = unit_pos.get
+    while rows := cur.fetchmany(_BATCH):
+        rows = [r for r in rows if r[3] is not None]  # a retraction is the latest row
+        if not rows:
+            continue
+        u, a, d, v, t, s, act, cd, ph_, _ = zip(*rows, strict=True)
+        parts["pos"].append(np.fromiter((get(x, -1) for x in u), np.int64, len(u)))
+        for name, col in zip(names, (a, d, v, t, s, cd, ph_), strict=True):
+            parts[name].append(np.fromiter(map(index[name].__getitem__, col), np.int64, len(col)))
+        parts["active"].append(np.array([np.nan if x is None else x for x in act], np.float64))
+    arr = {
+        n: np.concatenate(p) if p else np.zeros(0, np.float64 if n == "active" else np.int64)
+        for n, p in parts.items()
+    }
+    keep = arr["pos"] >= 0
+    return IndependentLabelCodes(
+        **{n: c[keep] for n, c in arr.items()},
+        annotators=list(index["annotator"]),
+        dimensions=list(index["dimension"]),
+        values=_decode_all(index["value"]),
+        times=list(index["time"]),
+        shown_values=list(index["shown"]),
+        cond_values=list(index["cond"]),
+        phase_values=list(index["phase"]),
+    )
