@@ -173,3 +173,55 @@ def test_vader_scores_unchanged_and_bounded() -> None:
         assert ours.polarity_scores(t) == plain.polarity_scores(t), t
     long = "good " * 5000
     assert sentiment(long) > 0.5 and len(long) > VADER_MAX_CHARS
+
+
+_LOCKER = """
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+con.execute("ROLLBACK")
+"""
+
+
+async def test_tui_key_press_on_a_locked_database_is_pending_then_saved(seeded_db: Path) -> None:
+    from framing.codebook import load_codebook
+    from framing.tui import create_app
+
+    store = Store.open(seeded_db)
+    store.db.execute("PRAGMA busy_timeout = 50")
+    app = create_app(store, load_codebook(), "amina")
+    async with app.run_test(size=(120, 40)) as pilot:
+        unit = app.annotate_screen.session.unit
+        assert unit is not None
+        locker = subprocess.Popen(
+            [sys.executable, "-c", _LOCKER, str(seeded_db)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+            await pilot.press("1", "1")
+            await pilot.pause()
+            session = app.annotate_screen.session
+            assert len(session.pending) == 2
+            saved = app.annotate_screen.query_one("#saved")
+            assert "2 pending" in str(saved.content)
+            await pilot.press("q")  # refused while labels wait
+            assert app.is_running
+        finally:
+            assert locker.stdin is not None
+            locker.stdin.write("go\n")
+            locker.stdin.close()
+            locker.wait(timeout=30)
+        for _ in range(40):
+            await pilot.pause(0.1)
+            if not session.pending:
+                break
+        assert session.pending == []
+        assert "pending" not in str(saved.content)
+        labels = store.current_labels(unit.unit_id, "amina")
+        assert len(labels) == 2
+    store.close()

@@ -133,6 +133,12 @@ class AnnotateScreen(Screen[None]):
         self._fit(self.app.size.width, self.app.size.height)
         self.watch_hints_open(self.hints_open)
         self._guard(self.session.start)
+        self.set_interval(0.5, self._retry_pending)
+
+    def _retry_pending(self) -> None:
+        """Labels that met a locked database are retried until saved (issue 7)."""
+        if self.session.pending:
+            self._guard(self.session.flush_pending)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width, event.size.height)
@@ -200,7 +206,7 @@ class AnnotateScreen(Screen[None]):
             status.show_document(0, 0)
         else:
             status.show_document(s.doc_done, s.doc_total)
-        status.show_saved(s.saved_at)
+        status.show_saved(s.saved_at, len(s.pending))
         # The footer is rebuilt only when what check_action answers can change.
         gates = (
             unit is not None,

@@ -78,6 +78,19 @@ class FramingApp(App[None]):
     #: so a full collection does not add ~50 ms to a key press. Undone on exit.
     FREEZE_GC_ON_READY: ClassVar[bool] = True
 
+    async def action_quit(self) -> None:
+        """Quit, but never while labels wait for a locked database (issue 7)."""
+        screens = [s for s in self.screen_stack if isinstance(s, AnnotateScreen)]
+        session = screens[0].session if screens else None
+        if session is not None and session.pending and not session.flush_pending():
+            self.notify(
+                f"{len(session.pending)} label(s) wait for the database (another process "
+                "holds it locked); they are retried; press q again once they are saved",
+                severity="warning",
+            )
+            return
+        self.exit()
+
     def on_ready(self) -> None:
         if self.FREEZE_GC_ON_READY:
             gc.freeze()

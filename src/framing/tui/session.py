@@ -17,8 +17,9 @@ import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from framing.models import Codebook, Dimension, Document, Label, LabelValue, Unit
+from framing.models import Codebook, Dimension, Document, FramingError, Label, LabelValue, Unit
 from framing.store import Store, decode_value
 from framing.study import reveals_source
 
@@ -92,6 +93,8 @@ class Session:
         self.skipped = False
         #: ``HH:MM:SS`` of the last commit (label, skip or undo) in this session.
         self.saved_at = ""
+        #: Labels not yet saved because the database was locked (see ``_save``).
+        self.pending: list[tuple[str, str, LabelValue, dict[str, Any]]] = []
         self.unit: Unit | None = None
         self.before: Unit | None = None
         self.after: Unit | None = None
@@ -235,6 +238,35 @@ class Session:
     def _saved(self) -> None:
         self.saved_at = time.strftime("%H:%M:%S")
 
+    # ------------------------------------------- saving when the database is busy
+    def _save(self, unit_id: str, dim_id: str, value: LabelValue, **meta: Any) -> None:
+        """Append one label. If another process holds the database locked past the
+        busy timeout, the label is queued in :attr:`pending` (shown as "pending" in
+        the status bar) and :meth:`flush_pending` retries it: a key press is never
+        dropped. While anything is pending, new labels queue behind it, in order."""
+        if not self.pending:
+            try:
+                self.store.add_label(unit_id, self.annotator, dim_id, value, **meta)
+                return
+            except FramingError as err:
+                if "locked" not in str(err):
+                    raise
+        self.pending.append((unit_id, dim_id, value, meta))
+
+    def flush_pending(self) -> bool:
+        """Retry the queued labels in order; True when none is left."""
+        while self.pending:
+            unit_id, dim_id, value, meta = self.pending[0]
+            try:
+                self.store.add_label(unit_id, self.annotator, dim_id, value, **meta)
+            except FramingError as err:
+                if "locked" in str(err):
+                    return False
+                raise
+            self.pending.pop(0)
+            self._saved()
+        return True
+
     def review(self, unit_id: str) -> bool:
         """Show a unit picked in the disagreements list, with the others' labels."""
         unit = self.store.unit(unit_id)
@@ -319,9 +351,8 @@ class Session:
         assert self.unit is not None
         dim_id = self.dimension.id
         previous = self.labels.get(dim_id)
-        self.store.add_label(
+        self._save(
             self.unit.unit_id,
-            self.annotator,
             dim_id,
             value,
             hints_condition=self.hints,
@@ -332,7 +363,8 @@ class Session:
             self.store.unskip(self.unit.unit_id, self.annotator)
             self.skipped = False
             self.skipped_count -= 1
-        self._saved()
+        if not self.pending:
+            self._saved()
         self.undo_stack.append(UndoStep(self.unit.unit_id, dim_id, previous, self.focus))
         self._set(dim_id, value)
 
@@ -408,7 +440,7 @@ class Session:
         if isinstance(step, ReviewStep):
             self._undo_review(step)
             return True
-        self.store.add_label(step.unit_id, self.annotator, step.dimension, step.previous)
+        self._save(step.unit_id, step.dimension, step.previous)
         self.focus = step.focus
         self._set(step.dimension, step.previous)
         return True

@@ -71,11 +71,18 @@ class StatusBar(Horizontal):
         )
         self.query_one("#progress-count", Static).update(text, layout=False)
 
-    def show_saved(self, at: str) -> None:
-        """``saved HH:MM:SS`` once something was committed."""
-        if at == self._saved:
+    def show_saved(self, at: str, pending: int = 0) -> None:
+        """``saved HH:MM:SS`` once something was committed; ``N pending`` (reversed)
+        while labels wait for a locked database (they are retried, never dropped)."""
+        key = f"{at}|{pending}"
+        if key == self._saved:
             return
-        self._saved = at
+        self._saved = key
+        if pending:
+            self.query_one("#saved", Static).update(
+                Content.styled(f" {pending} pending ", "bold reverse $warning"), layout=False
+            )
+            return
         self.query_one("#saved", Static).update(
             Content.styled(f"saved {at}", "dim") if at else "", layout=False
         )
