@@ -12,6 +12,24 @@ from framing.store.base import StoreBase
 from framing.store.rows import _UNIT_COLUMNS, _chunks, _maybe_unit, _now, _unit_from_row
 
 
+def _drafts_of(rows: list[tuple[Any, ...]]) -> list[UnitDraft]:
+    """Unit rows back into drafts (for the rare path where a document appeared in
+    the database between segmentation and writing)."""
+    return [
+        UnitDraft(
+            position=r[2],
+            start=r[3],
+            end=r[4],
+            text=r[5],
+            kind=r[6],
+            queued=bool(r[7]),
+            sentiment=r[8],
+            hints=json.loads(r[9]) if r[9] else None,
+        )
+        for r in rows
+    ]
+
+
 def _meta(doc: Document, fingerprint: str) -> list[Any]:
     return [
         doc.file,
@@ -37,7 +55,9 @@ class DocumentsMixin(StoreBase):
     def ingest(self, items: Iterable[tuple[Document, Iterable[UnitDraft]]]) -> IngestReport:
         """Write documents and their units, segmenting *outside* any transaction.
 
-        A new document is written in short transactions: its ``documents`` row first,
+        New small documents are segmented, then written together, up to
+        :attr:`INGEST_CHUNK` units per transaction (one commit for many files). A
+        larger new document is written in short transactions: its ``documents`` row first,
         with an empty ``fingerprint`` (meaning "not complete"), then its units
         :attr:`INGEST_CHUNK` at a time as segmentation produces them, then its real
         fingerprint. Should the ingest stop halfway (an error, ``kill``), the
@@ -52,28 +72,63 @@ class DocumentsMixin(StoreBase):
         pairs = list(items)  # the documents only: their units are still unsegmented
         for doc, _ in pairs:  # refuse before anything is written
             self._check_replaceable(doc)
+        small: list[tuple[Document, list[tuple[Any, ...]]]] = []  # written together
         for doc, drafts in pairs:
             old = self.db.execute(
                 "SELECT sha256, fingerprint FROM documents WHERE doc_id = ?", [doc.doc_id]
             ).fetchone()
             if old is None:
-                self._ingest_new(doc, drafts, report)
+                rows = self._unit_rows(doc, drafts)
+                head = list(itertools.islice(rows, self.INGEST_CHUNK + 1))  # segments
+                if len(head) <= self.INGEST_CHUNK:
+                    small.append((doc, head))
+                    if sum(len(r) for _, r in small) >= self.INGEST_CHUNK:
+                        self._write_small(small, report)
+                    continue
+                self._write_small(small, report)
+                self._ingest_new(doc, itertools.chain(head, rows), report)
                 continue
+            self._write_small(small, report)
             if old[0] != doc.sha256 or old[1] != doc.fingerprint or not doc.fingerprint:
                 drafts = list(drafts)  # segment now, before taking the write lock
             with self._write():
                 self._ingest_one(doc, drafts, report)
+        self._write_small(small, report)
         return report
 
-    def _ingest_new(self, doc: Document, drafts: Iterable[UnitDraft], rep: IngestReport) -> None:
+    def _write_small(
+        self, small: list[tuple[Document, list[tuple[Any, ...]]]], rep: IngestReport
+    ) -> None:
+        """New documents already segmented, whole, in one short transaction (one
+        commit, so one fsync, for many small files); ``small`` is emptied."""
+        if not small:
+            return
+        with self._write():
+            for doc, rows in small:
+                if self.db.execute(
+                    "SELECT 1 FROM documents WHERE doc_id = ?", [doc.doc_id]
+                ).fetchone():  # another ingest added it meanwhile: the general path
+                    self._ingest_one(doc, _drafts_of(rows), rep)
+                    continue
+                self._insert_document(doc, doc.fingerprint)
+                self.db.conn.executemany(
+                    f"INSERT INTO units ({_UNIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows
+                )
+                rep.documents_added += 1
+                rep.units_added += len(rows)
+        small.clear()
+
+    def _ingest_new(
+        self, doc: Document, rows: Iterator[tuple[Any, ...]], rep: IngestReport
+    ) -> None:
+        """A large new document: see :meth:`ingest`."""
         with self._write():
             if self.db.execute(
                 "SELECT 1 FROM documents WHERE doc_id = ?", [doc.doc_id]
             ).fetchone():  # another ingest added it meanwhile: the general path
-                self._ingest_one(doc, list(drafts), rep)
+                self._ingest_one(doc, _drafts_of(list(rows)), rep)
                 return
             self._insert_document(doc, fingerprint="")
-        rows = self._unit_rows(doc, drafts)
         n = 0
         while True:
             chunk = list(itertools.islice(rows, self.INGEST_CHUNK))  # segments here
