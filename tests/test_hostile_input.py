@@ -344,3 +344,19 @@ def test_release_database_still_opens(tmp_path: Path) -> None:
     shutil.copy(ROOT / "tests" / "data" / "release-0.1.0.db", db)
     code, out, err = run("export", "--db", str(db))
     assert code != 0 or out  # unchanged behaviour: the migration test owns the details
+
+
+def test_symlink_out_of_an_ingest_folder_is_named_and_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A real document here.\n")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Something private outside the folder.\n")
+    (folder / "leak.txt").symlink_to(outside)
+    (folder / "inside.txt").symlink_to(folder / "a.txt")  # inside: fine (a duplicate)
+    db = tmp_path / "s.db"
+    code, out, err = run("ingest", str(folder), "--db", str(db))
+    assert code == 0, err
+    assert "leak.txt" in err and "outside the folder" in err
+    texts = [json.loads(line)["text"] for line in run("export", "--db", str(db))[1].splitlines()]
+    assert not any("private" in t for t in texts)

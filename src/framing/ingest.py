@@ -56,6 +56,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -108,23 +109,21 @@ class ManifestEntry:
 # --------------------------------------------------------------------------------------
 
 
-def discover(paths: Sequence[str | Path]) -> list[Path]:
+def discover(paths: Sequence[str | Path], warn: Callable[[str], None] | None = None) -> list[Path]:
     """The files to ingest: folders expanded recursively (sorted), files as given.
 
-    Raises FramingError for a path that does not exist.
+    Raises FramingError for a path that does not exist. Inside a folder, a subfolder
+    that cannot be read, and a symlink that leads outside the folder (e.g. to
+    ``/etc/hostname``), are skipped with a warning naming them; symlinked folders
+    are not followed.
     """
+    say = warn or _log_warning
     out: list[Path] = []
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = [
-                f
-                for f in path.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in TEXT_SUFFIXES
-                and not any(part.startswith(".") for part in f.relative_to(path).parts)
-            ]
+            found = list(_walk(path, say))
             found.sort(key=lambda f: f.relative_to(path).as_posix())
         elif path.is_file():
             found = [path]
@@ -136,6 +135,30 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
                 seen.add(key)
                 out.append(f)
     return out
+
+
+def _walk(root: Path, warn: Callable[[str], None]) -> Iterator[Path]:
+    real_root = root.resolve()
+
+    def unreadable(err: OSError) -> None:
+        warn(f"{err.filename!r}: cannot read this folder ({err.strerror}); skipped")
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable, followlinks=False):
+        base = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if any(part.startswith(".") for part in base.relative_to(root).parts):
+            continue
+        for name in files:
+            f = base / name
+            if name.startswith(".") or f.suffix.lower() not in TEXT_SUFFIXES:
+                continue
+            if f.is_symlink():
+                target = f.resolve()
+                if not target.is_relative_to(real_root):
+                    warn(f"{str(f)!r} is a symlink to {str(target)!r}, outside the folder; skipped")
+                    continue
+            if f.is_file():
+                yield f
 
 
 def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
@@ -430,7 +453,7 @@ def _manifests_for(
 def _plan(
     paths: Sequence[str | Path], encoding: str | None, warn: Callable[[str], None]
 ) -> list[_Plan]:
-    files = discover(paths)
+    files = discover(paths, warn)
     manifests = _manifests_for(paths, files)
     plans: list[_Plan] = []
     for path in files:
