@@ -33,7 +33,13 @@ Both are warm (Textual, sqlite and the store modules already imported, the
 database file in the page cache): the cold import of Textual adds about 0.3 s on
 this machine and is the same for any Textual app.
 
-Run: ``.venv/bin/python benchmarks/tui_latency.py [--units 200] [--docs 1000] [--db-dir DIR]``.
+With ``--study``, the same database first gets a study (``framing.study.plan``) in
+which the annotator ``bench`` is assigned every unit in document order, and the app
+runs in study mode: every queue query is then the join with ``assignments``; compare
+its figures (and ratios) with a run without ``--study``.
+
+Run: ``.venv/bin/python benchmarks/tui_latency.py [--units 200] [--docs 1000] [--study]
+[--db-dir DIR]``.
 Targets: key press to next unit median <= 10 ms; start-up <= 600 ms.
 """
 
@@ -211,6 +217,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=N_DOCS, help="documents of 1,000 units")
     parser.add_argument("--startup-runs", type=int, default=5, help="start-ups to time")
     parser.add_argument("--db-dir", default=None, help="folder for the temporary database")
+    parser.add_argument("--study", action="store_true", help="run as a study annotator")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
         db = Path(tmp) / "bench.db"
@@ -219,7 +226,15 @@ def main() -> None:
         store.ingest(synthetic(args.docs))
         total = store.count_units(queued_only=True)
         print(f"# ingested {total} units in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        app = create_app(store, load_codebook(), "bench")
+        mode = "open"
+        if args.study:
+            from framing.study import StudySettings, codebook_signature, plan
+
+            t0 = time.perf_counter()
+            plan(store, StudySettings(("bench",), overlap=1), codebook_signature(load_codebook()))
+            print(f"# study assigned in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+            mode = "study"
+        app = create_app(store, load_codebook(), "bench", mode=mode)
         res = asyncio.run(measure(app, args.units, args.pilot_units))
         done, _ = store.progress("bench", app.codebook.dimension_ids)
         assert done == args.units + args.pilot_units, done
@@ -231,7 +246,7 @@ def main() -> None:
     print(f"baseline_bare_app_startup_ms median={b_med:.1f} ratio={s_med / b_med:.2f}")
     med, p95 = ms(res["next"])
     base, _ = ms(res["noop"])
-    print(f"keypress_to_next_unit_ms median={med:.2f} p95={p95:.2f} units={total}")
+    print(f"keypress_to_next_unit_ms median={med:.2f} p95={p95:.2f} units={total} mode={mode}")
     print(f"baseline_noop_keypress_ms median={base:.2f} ratio={med / base:.2f}")
     if res["pilot_next"]:
         p_med, p_p95 = ms(res["pilot_next"])

@@ -195,3 +195,18 @@ async def test_name_screen_in_a_study_refuses_other_names(store: Store, codebook
         await pilot.press(*"ann1", "enter")
         await pilot.pause()
         assert app.annotate_screen.session.hints == store.study_annotators()["ann1"]
+
+
+async def test_blind_help_keys_and_palette_leave_out_what_the_mode_hides(
+    store: Store, codebook: Codebook
+) -> None:
+    _study(store, codebook, order="shuffled", blind=True, hints="off")
+    app = create_app(store, codebook, "ann1", mode="blind", hints="off")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        ids = {row[2] for row in app.annotate_screen.key_rows()}
+        assert not ids & {"disagreements", "documents", "search", "context", "my_labels", "hints"}
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Disagreements" not in titles and "Docs" not in titles
+        header = str(app.annotate_screen.query_one("#unit-header", Static).render())
+        assert header.startswith("unit ·") and not any(ch.isdigit() for ch in header)

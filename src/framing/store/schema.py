@@ -10,11 +10,11 @@ from sqlite_utils import Database
 
 migrations = Migrations("framing")
 
-#: The assignments table's secondary index (it also holds ``seq``, the primary key's
-#: second column); a large assignment drops and rebuilds it in its transaction
-#: (building an index once is several times faster than 2M random inserts into it).
-ASSIGNMENT_UNIT_INDEX = (
-    "CREATE UNIQUE INDEX idx_assignments_unit ON assignments (annotator, unit_id)"
+#: The assignments table's indexes; a large assignment drops and rebuilds them in its
+#: transaction (building an index once is several times faster than 2M inserts into it).
+ASSIGNMENT_INDEXES = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS idx_assignments_unit ON assignments (annotator, unit_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS idx_assignments_seq ON assignments (annotator, seq)",
 )
 
 
@@ -128,13 +128,14 @@ def m002_study(db: Database) -> None:
     # One row per (annotator, unit) in the study: ``seq`` is the unit's place in that
     # annotator's queue; ``role`` is calibration, regular or check. No foreign key to
     # units: a re-segmented unit may go away, and the queue's join then drops it.
-    # Clustered by (annotator, seq): a queue step reads one row of one b-tree.
+    # A plain table with two unique indexes, (annotator, seq) for queue order and
+    # (annotator, unit_id) for look-ups; a large assignment rebuilds them once.
     db.execute(
         "CREATE TABLE assignments (annotator TEXT NOT NULL, unit_id TEXT NOT NULL,"
-        " seq INTEGER NOT NULL, role TEXT NOT NULL, created_at TEXT NOT NULL,"
-        " PRIMARY KEY (annotator, seq)) WITHOUT ROWID"
+        " seq INTEGER NOT NULL, role TEXT NOT NULL, created_at TEXT NOT NULL)"
     )
-    db.execute(ASSIGNMENT_UNIT_INDEX)
+    for ddl in ASSIGNMENT_INDEXES:
+        db.execute(ddl)
     # Known-answer units (framing checks add).
     table("checks").create(
         {"unit_id": str, "dimension": str, "value": str, "created_at": str},

@@ -13,7 +13,7 @@ from typing import Any
 from framing.models import FramingError, LabelValue
 from framing.store.queue import QueueMixin
 from framing.store.rows import _now, decode_value, encode_value
-from framing.store.schema import ASSIGNMENT_UNIT_INDEX
+from framing.store.schema import ASSIGNMENT_INDEXES
 
 #: More new assignments than this are written with the indexes dropped and rebuilt.
 _BULK = 50_000
@@ -79,7 +79,7 @@ class StudyMixin(QueueMixin):
         """Write the settings, new annotators ``(name, condition)`` and new assignments
         ``(annotator, unit_id, seq, role)`` in ONE transaction. Returns rows added."""
         now = _now()
-        rows = sorted((a, s, u, r, now) for a, u, s, r in assignments)  # primary key order
+        rows = [(a, u, s, r, now) for a, u, s, r in assignments]
         bulk = len(rows) > _BULK
         with self._write():
             self.db.execute(
@@ -97,14 +97,16 @@ class StudyMixin(QueueMixin):
                     [name, condition, now],
                 )
             if bulk:
-                self.db.execute("DROP INDEX idx_assignments_unit")
+                self.db.execute("DROP INDEX IF EXISTS idx_assignments_unit")
+                self.db.execute("DROP INDEX IF EXISTS idx_assignments_seq")
             self.db.conn.executemany(
-                "INSERT INTO assignments (annotator, seq, unit_id, role, created_at)"
+                "INSERT INTO assignments (annotator, unit_id, seq, role, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 rows,
             )
             if bulk:  # a duplicate fails here, rolling everything back
-                self.db.execute(ASSIGNMENT_UNIT_INDEX)
+                for ddl in ASSIGNMENT_INDEXES:
+                    self.db.execute(ddl)
         self._study_cache = True
         return len(rows)
 

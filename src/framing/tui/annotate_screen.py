@@ -155,7 +155,8 @@ class AnnotateScreen(Screen[None]):
 
     def watch_hints_open(self, open_: bool) -> None:
         self.set_class(open_, "-hints-open")
-        self.query_one(HintsPanel).set_open(open_)
+        # the no-hints condition never opens the panel
+        self.query_one(HintsPanel).set_open(open_ and self.session.hints != "off")
 
     def watch_context_step(self, _step: int) -> None:
         self._shown = "<context changed>"
@@ -202,7 +203,7 @@ class AnnotateScreen(Screen[None]):
         for i, panel in enumerate(self._panels):
             panel.show(s.labels.get(panel.dimension.id), unit is not None and i == s.focus)
         status.show_progress(s.done, s.total, s.skipped_count)
-        if self.mode == "blind":  # document boundaries stay hidden too
+        if not s.per_document:  # a shuffled study queue (blind included) crosses documents
             status.show_document(0, 0)
         else:
             status.show_document(s.doc_done, s.doc_total)
@@ -242,7 +243,8 @@ class AnnotateScreen(Screen[None]):
             Content.assemble(
                 (" SKIPPED ", "bold reverse $warning") if s.skipped else "",
                 " " if s.skipped else "",
-                (f"unit {unit.position + 1}{kind}", "bold"),
+                # blind: no position either (it hints at the document's length)
+                ("unit" if self.mode == "blind" else f"unit {unit.position + 1}{kind}", "bold"),
                 (" · ", "dim") if self.reveal_titles else "",
                 (visible(s.title(unit)), "italic") if self.reveal_titles else "",
             ),
@@ -267,9 +269,7 @@ class AnnotateScreen(Screen[None]):
         study none of :data:`STUDY_HIDDEN`, in a blind study none of
         :data:`BLIND_HIDDEN` either."""
         s = self.session
-        if self.mode != "open" and action in STUDY_HIDDEN:
-            return False  # see STUDY_HIDDEN
-        if self.mode == "blind" and action in BLIND_HIDDEN:
+        if self.hidden_in_mode(action):
             return False
         if action == "confirm":
             return s.unit is not None and s.dimension.kind == "multi"
@@ -342,11 +342,23 @@ class AnnotateScreen(Screen[None]):
     def action_unfinished(self) -> None:
         self._guard(self.session.go_unfinished, "Every queued unit is labelled in every dimension.")
 
+    def hidden_in_mode(self, action: str) -> bool:
+        """An action this study mode or hint condition does not offer at all (not in
+        the footer, the help's key list or the palette)."""
+        action = action.split("(", 1)[0]
+        if self.mode != "open" and action in STUDY_HIDDEN:
+            return True
+        if self.mode == "blind" and action in BLIND_HIDDEN:
+            return True
+        return action == "hints" and self.session.hints == "off"
+
     def key_rows(self) -> list[KeyRow]:
         """Every binding of this screen and the app: key as shown, description, id."""
         rows: list[KeyRow] = []
         for binding in [*self.BINDINGS, *self.app.BINDINGS]:
             assert isinstance(binding, Binding)
+            if self.hidden_in_mode(binding.action):
+                continue
             overrides: dict[str, str] = getattr(self.app, "key_overrides", {})
             keys = overrides.get(binding.id or "", binding.key)
             shown = ", ".join(self.app.get_key_display(Binding(k, "")) for k in keys.split(","))

@@ -133,6 +133,8 @@ class FramingApp(App[None]):
                 assert isinstance(binding, Binding)
                 if binding.id in ("dimension_prev", "dimension_next"):
                     continue
+                if main.hidden_in_mode(binding.action):  # not offered in this study mode
+                    continue
                 key = self.key_overrides.get(binding.id or "", binding.key)
                 action = binding.action
                 yield SystemCommand(

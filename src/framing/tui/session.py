@@ -89,6 +89,15 @@ class Session:
         #: Queued units of the current document, and how many of them are finished.
         self.doc_done, self.doc_total = 0, 0
         self._doc_counted: str | None = None
+        #: Whether per-document progress is counted and shown: not when the study's
+        #: queue is shuffled across documents (blind included), where nearly every
+        #: step changes document and the count would cost a query per step.
+        self.per_document = True
+        if mode != "open":
+            from framing.study import load_settings
+
+            settings = load_settings(store)
+            self.per_document = settings is None or settings.order == "document"
         #: Whether the unit shown is one this annotator skipped.
         self.skipped = False
         #: ``HH:MM:SS`` of the last commit (label, skip or undo) in this session.
@@ -188,7 +197,7 @@ class Session:
         self._last_tick = time.monotonic()
         self.labels = self.store.current_labels(unit.unit_id, self.annotator)
         self.skipped = self.store.is_skipped(unit.unit_id, self.annotator)
-        if unit.doc_id != self._doc_counted:
+        if unit.doc_id != self._doc_counted and self.per_document:
             self._count_document(unit.doc_id)
         self.focus = self._first_open() if focus is None else focus
         self.end_message = ""
