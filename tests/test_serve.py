@@ -119,13 +119,15 @@ def test_browser_without_a_name_is_asked_for_it(served: tuple[Path, int]) -> Non
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_selector("body.-first-byte", timeout=60_000)
             page.click(".textual-terminal")
-            for _ in range(60):  # until the app is up: keys sent earlier are lost
-                page.keyboard.press("Control+u")  # clears the name field
-                page.keyboard.type("tabby")
-                page.keyboard.press("Enter")  # no known names yet: starts at once
-                time.sleep(0.5)
+            # Keys sent before the name field has focus are lost (a partial name would
+            # start as someone else), so give the tab's app time to come up first.
+            time.sleep(10)
+            page.keyboard.press("Control+u")  # clears the name field
+            page.keyboard.type("tabby")
+            page.keyboard.press("Enter")  # no known names yet: starts at once
+            for _ in range(100):
                 page.keyboard.press("2")
-                time.sleep(0.5)
+                time.sleep(0.3)
                 if labels(db, "tabby"):
                     break
         finally:
