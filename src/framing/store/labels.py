@@ -72,17 +72,22 @@ class LabelsMixin(DocumentsMixin):
         with self._write():
             names = sorted({r[1] for r in rows})
             current: dict[tuple[str, str, str], str | None] = {}
-            # Current labels of these rows' units only (index on unit_id), so that
-            # importing in batches costs time in proportion to the batch.
-            for chunk in _chunks(r[0] for r in rows):
-                marks = ",".join("?" * len(chunk))
-                for unit_id, annotator, dim, value in self.db.execute(
-                    "SELECT unit_id, annotator, dimension, value FROM labels WHERE id IN ("
-                    f" SELECT MAX(id) FROM labels WHERE unit_id IN ({marks})"
-                    " GROUP BY unit_id, annotator, dimension)",
-                    chunk,
-                ):
-                    current[(unit_id, annotator, dim)] = value
+            # Current labels of these rows' (annotator, unit) pairs only (index on
+            # annotator, unit_id), so that importing in batches costs time and memory
+            # in proportion to the batch, not to the labels already stored.
+            units_of: dict[str, list[str]] = {}
+            for r in rows:
+                units_of.setdefault(r[1], []).append(r[0])
+            for name, unit_ids in units_of.items():
+                for chunk in _chunks(unit_ids):
+                    marks = ",".join("?" * len(chunk))
+                    for unit_id, annotator, dim, value in self.db.execute(
+                        "SELECT unit_id, annotator, dimension, value FROM labels WHERE id IN ("
+                        f" SELECT MAX(id) FROM labels WHERE annotator = ? AND unit_id IN ({marks})"
+                        " GROUP BY unit_id, dimension)",
+                        [name, *chunk],
+                    ):
+                        current[(unit_id, annotator, dim)] = value
             fresh = []
             for u, a, d, v in rows:
                 text = encode_value(v)
