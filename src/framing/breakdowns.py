@@ -66,11 +66,13 @@ from framing.agreement import (
 )
 from framing.agreement.summary import REPORT_COEFFICIENTS, coefficient_estimates
 from framing.analysis import coded_matrices, object_lookup
+from framing.conditions import anchoring, by_hints, condition_matrix
+from framing.hints import CERTAINTY_DIMENSION
 from framing.models import Codebook, Dimension, FramingError, LabelValue
 from framing.store import Store
 
 #: Names accepted by ``framing agreement --by`` (plus ``all``).
-BREAKDOWNS: tuple[str, ...] = ("label", "source", "document", "annotator", "time")
+BREAKDOWNS: tuple[str, ...] = ("label", "source", "document", "annotator", "time", "hints")
 BOOTSTRAP_METHOD = "units"
 CONFIDENCE = 0.95
 UNKNOWN_SOURCE = "(unknown)"
@@ -686,7 +688,7 @@ def agreement_report(
     ``{"meta": {...}, "dimensions": {dim: {units, annotators, percent_agreement,
     krippendorff_alpha, fleiss_kappa, cohen_kappa, alpha_ci, kind, level,
     ratings, excluded, [by_label, by_source, by_document, pairwise, confusion,
-    bias, drift]}}}``; see ``docs/agreement-json.md``.  ``by`` names
+    bias, drift, by_hints, anchoring]}}}``; see ``docs/agreement-json.md``.  ``by`` names
     breakdowns from :data:`BREAKDOWNS` (``"all"`` for every one); ``pair``
     adds the confusion matrix of that pair (without it, the ``annotator``
     breakdown shows the pair sharing most units).  The summary intervals use
@@ -722,6 +724,10 @@ def agreement_report(
                 raise FramingError(f"unknown annotator {name!r} (annotators: {listed})")
     sources = store.unit_sources() if wanted & {"source", "document"} else {}
     titles = {d.doc_id: d.title for d in store.documents()} if "document" in wanted else {}
+    conditions: dict[str, list[tuple[str, str, str]]] = {}
+    if "hints" in wanted:
+        for dim_id, unit_id, annotator, cond in store.label_conditions(labels):
+            conditions.setdefault(dim_id, []).append((unit_id, annotator, cond))
     dims: dict[str, Any] = {}
     for dim_id, dd in data.items():
         out = dimension_summary(dd, n_boot, seed)
@@ -752,6 +758,13 @@ def agreement_report(
             )
         if "time" in wanted:
             out["drift"] = drift(dd, windows, nb_rows, seed)
+        if "hints" in wanted:
+            cells = conditions.get(dim_id, [])
+            out["by_hints"] = by_hints(dd, condition_matrix(dd, cells), _summary_of, nb_rows, seed)
+            if dim_id == CERTAINTY_DIMENSION:
+                out["anchoring"] = anchoring(
+                    dim_id, store.suggestion_records(dim_id, labels), n_boot, seed
+                )
         dims[dim_id] = out
     meta: dict[str, Any] = {
         "framing_version": _framing_version(),

@@ -32,7 +32,7 @@ REPORT_COEFFICIENTS = (
     "brennan_prediger",
 )
 SCHEMES = ("identity", "linear", "quadratic", "ordinal", "radical", "ratio", "circular", "bipolar")
-BY_CHOICES = ("label", "source", "document", "annotator", "time", "all")
+BY_CHOICES = ("label", "source", "document", "annotator", "time", "hints", "all")
 FORMAT_CHOICES = ("table", "json", "markdown", "html")
 
 
@@ -50,7 +50,8 @@ FORMAT_CHOICES = ("table", "json", "markdown", "html")
     "by",
     multiple=True,
     type=click.Choice(BY_CHOICES),
-    help="Add a breakdown (repeatable): label, source, document, annotator, time or all. "
+    help="Add a breakdown (repeatable): label, source, document, annotator, time, hints "
+    "(alpha per hint condition, and the anchoring of certainty on the suggestion) or all. "
     "Default: none for table/json, all for markdown/html.",
 )
 @click.option(
@@ -181,6 +182,10 @@ def agreement(
                  pair sharing most units (or --pair A B), label shares vs pool
       time       alpha per time window (--windows): units ordered by their
                  latest rating, equal-size windows
+      hints      per hint condition (on / off / not recorded), counting only the
+                 ratings made in it; for certainty also the anchoring figure: the
+                 share of labels equal to the suggested certainty, on - off, with
+                 a bootstrap CI over units
       all        every one of these
 
     \b

@@ -363,7 +363,16 @@ def dimension_sections(
 ) -> list[Section]:
     """The breakdown sections of one dimension (empty when none was requested)."""
     out: list[Section] = []
-    keys = ("by_label", "by_source", "by_document", "pairwise", "confusion", "bias", "drift")
+    keys = (
+        "by_label",
+        "by_source",
+        "by_document",
+        "pairwise",
+        "confusion",
+        "bias",
+        "drift",
+        "by_hints",
+    )
     if d["units"] == 0 and any(k in d for k in keys):
         return [
             Section(
@@ -475,7 +484,62 @@ def dimension_sections(
                 [_drift_table(dr)],
             )
         )
+    if "by_hints" in d:
+        out.append(
+            Section(
+                f"{dim_id}: per hint condition",
+                level,
+                [
+                    "Each row counts only the ratings made in that condition (on: hints "
+                    "shown; off: no hints panel, highlights, tone or suggestion; not "
+                    "recorded: labels from before studies, or imported). A unit counts when "
+                    "two of its ratings were made in the condition."
+                ],
+                [_hints_table(d["by_hints"])],
+            )
+        )
+    if "anchoring" in d:
+        out.append(_anchoring_section(dim_id, d["anchoring"], level))
     return out
+
+
+def _hints_table(rows_in: list[dict[str, Any]]) -> Table:
+    rows = [
+        [
+            r["condition"],
+            fmt(r["labels"]),
+            fmt(r["units"]),
+            fmt(r["annotators"]),
+            fmt(r["percent_agreement"]),
+            fmt(r["krippendorff_alpha"]),
+            fmt_ci(r.get("alpha_ci")),
+        ]
+        for r in rows_in
+    ]
+    return Table(
+        ["condition", "labels", "units", "coders", "% agree", "alpha", "alpha 95% CI"], rows
+    )
+
+
+def _anchoring_section(dim_id: str, a: dict[str, Any], level: int) -> Section:
+    rows = [
+        [name, fmt(c["labels"]), fmt(c["units"]), fmt(c["equal"]), fmt(c["share"])]
+        for name, c in a["conditions"].items()
+    ]
+    diff = "not computed" if a["difference"] is None else fmt(a["difference"])
+    ci = fmt_ci(a["ci"]) if a["ci"] else "not computed"
+    return Section(
+        f"{dim_id}: anchoring on the suggested certainty",
+        level,
+        [
+            f"Share of {dim_id} labels equal to the certainty the hints suggest, per "
+            f"condition. Difference on - off: {diff}, 95% CI {ci} (percentile bootstrap "
+            f"over units, {a['n_boot']} resamples, seed {a['seed']}). "
+            f"Excluded: {a['excluded']['labels_without_suggestion']} labels on units with "
+            f"no suggestion. {a['note']}"
+        ],
+        [Table(["condition", "labels", "units", "equal to suggestion", "share"], rows)],
+    )
 
 
 def build_sections(report: dict[str, Any], *, figures: bool) -> list[Section]:

@@ -31,13 +31,15 @@ per-document progress, search, an annotator's labelled units), ``study`` (schema
 m002: study settings, assignments, checks, exposures to others' labels, live
 sessions), ``merge`` (appending the histories of offline copies), ``dataset``
 (reads for export and analysis; gold and flags only when their tables exist) and
-``review`` (flags, notes, gold with provenance, unit split/merge; schema m003_review).
+``review`` (flags, notes, gold with provenance, unit split/merge; schema m003_review)
+and ``conditions`` (the hint condition of each counted label, for ``--by hints``).
 """
 
 from __future__ import annotations
 
 from framing.store.base import DEFAULT_DB
 from framing.store.browse import BrowseMixin, DocumentProgress, LabelledUnit
+from framing.store.conditions import ConditionsMixin
 from framing.store.dataset import DatasetMixin
 from framing.store.labels import LabelsMixin
 from framing.store.maint import MaintMixin
@@ -47,7 +49,15 @@ from framing.store.rows import LabelColumns, decode_value, encode_value
 from framing.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 
 
-class Store(LabelsMixin, MergeMixin, DatasetMixin, ReviewMixin, BrowseMixin, MaintMixin):
+class Store(
+    LabelsMixin,
+    MergeMixin,
+    DatasetMixin,
+    ReviewMixin,
+    BrowseMixin,
+    MaintMixin,
+    ConditionsMixin,
+):
     """A framing database. Open it with :meth:`Store.open`."""
 
 
