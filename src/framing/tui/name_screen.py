@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -36,6 +37,21 @@ class NameScreen(Screen[None]):
             known = ", ".join(self.known) or "(none yet)"
             yield Static(f"Known annotators: {known}", id="name-known", markup=False)
             yield Static("", id="name-question", markup=False)
+
+    async def on_key(self, event: events.Key) -> None:
+        """Keys typed before the field had focus (a fast typist, a slow start in a
+        browser tab) still go into the field, so no partial name starts a session."""
+        field = self.query_one(Input)
+        if self.focused is field:
+            return
+        if event.is_printable and event.character:
+            event.stop()
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+        elif event.key == "enter":
+            event.stop()
+            field.focus()
+            await field.action_submit()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
