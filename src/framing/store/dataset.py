@@ -280,38 +280,68 @@ def _independent_codes(store: DatasetMixin, unit_pos: dict[str, int]) -> Indepen
     active = "active_ms" if "active_ms" in cols else "NULL"
     cond = "hints_condition" if "hints_condition" in cols else "NULL"
     ph = "phase" if "phase" in cols else "NULL"
-    # One grouped scan: with MAX(id), SQLite takes the other (bare) columns from the
-    # row holding the maximum — the latest independent label of each key.
+    # One sequential scan in id order, then numpy keeps the latest row of each
+    # (unit, annotator, dimension).  A GROUP BY with MAX(id) walks the unit index and
+    # fetches every row at random: 2-3x slower on a large table.
     cur = store.db.execute(
         f"SELECT unit_id, annotator, dimension, value, created_at, {shown}, {active}, {cond},"
-        f" {ph}, MAX(id)"
-        f" FROM labels WHERE {phase}1 GROUP BY unit_id, annotator, dimension"
+        f" {ph} FROM labels WHERE {phase}1 ORDER BY id"
     )
-    names = ("annotator", "dimension", "value", "time", "shown", "cond", "phase")
+    names = ("unit", "annotator", "dimension", "value", "time", "shown", "cond", "phase")
     index = {n: _Codes() for n in names}
-    parts: dict[str, list[Any]] = {n: [] for n in (*names, "pos", "active")}
-    get = unit_pos.get
+    parts: dict[str, list[Any]] = {n: [] for n in (*names, "active")}
     while rows := cur.fetchmany(_BATCH):
-        rows = [r for r in rows if r[3] is not None]  # a retraction is the latest row
-        if not rows:
-            continue
-        u, a, d, v, t, s, act, cd, ph_, _ = zip(*rows, strict=True)
-        parts["pos"].append(np.fromiter((get(x, -1) for x in u), np.int64, len(u)))
-        for name, col in zip(names, (a, d, v, t, s, cd, ph_), strict=True):
+        u, a, d, v, t, s, act, cd, ph_ = zip(*rows, strict=True)
+        for name, col in zip(names, (u, a, d, v, t, s, cd, ph_), strict=True):
             parts[name].append(np.fromiter(map(index[name].__getitem__, col), np.int64, len(col)))
         parts["active"].append(np.array([np.nan if x is None else x for x in act], np.float64))
     arr = {
         n: np.concatenate(p) if p else np.zeros(0, np.float64 if n == "active" else np.int64)
         for n, p in parts.items()
     }
-    keep = arr["pos"] >= 0
+    sel = _latest_rows(arr, index)
+    unit_keys = list(index["unit"])
+    upos = np.fromiter((unit_pos.get(x, -1) for x in unit_keys), np.int64, len(unit_keys))
+    out: dict[str, Any] = {"pos": upos[arr["unit"][sel]], "active": arr["active"][sel]}
+    lists: dict[str, list[Any]] = {}
+    for name in names[1:]:
+        # codes in first-seen order of the kept rows (the order the lists always had)
+        col = arr[name][sel]
+        uniq, first = np.unique(col, return_index=True)
+        seen = uniq[np.argsort(first)]
+        recode = np.full(len(index[name]), -1, np.int64)
+        recode[seen] = np.arange(len(seen), dtype=np.int64)
+        out[name] = recode[col]
+        keys = list(index[name])
+        lists[name] = [keys[i] for i in seen.tolist()]
+    keep = out["pos"] >= 0
     return IndependentLabelCodes(
-        **{n: c[keep] for n, c in arr.items()},
-        annotators=list(index["annotator"]),
-        dimensions=list(index["dimension"]),
-        values=_decode_all(index["value"]),
-        times=list(index["time"]),
-        shown_values=list(index["shown"]),
-        cond_values=list(index["cond"]),
-        phase_values=list(index["phase"]),
+        **{n: c[keep] for n, c in out.items()},
+        annotators=lists["annotator"],
+        dimensions=lists["dimension"],
+        values=_decode_all(lists["value"]),
+        times=lists["time"],
+        shown_values=lists["shown"],
+        cond_values=lists["cond"],
+        phase_values=lists["phase"],
     )
+
+
+def _latest_rows(arr: dict[str, Any], index: dict[str, Any]) -> Any:
+    """Indices of the latest row (highest id) of each (unit, annotator, dimension) whose
+    value is not a retraction, sorted by unit id, annotator and dimension (as strings)."""
+    import numpy as np
+
+    n_a, n_d = max(len(index["annotator"]), 1), max(len(index["dimension"]), 1)
+    key = (arr["unit"] * n_a + arr["annotator"]) * n_d + arr["dimension"]
+    _, first_rev = np.unique(key[::-1], return_index=True)
+    last = len(key) - 1 - first_rev
+    last = last[arr["value"][last] != index["value"].get(None, -1)]
+
+    def rank(name: str) -> Any:
+        keys = list(index[name])
+        r = np.empty(len(keys), np.int64)
+        r[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
+        return r[arr[name][last]]
+
+    return last[np.lexsort((rank("dimension"), rank("annotator"), rank("unit")))]
