@@ -238,7 +238,6 @@ def iter_batches(
     files = relative_files(list(docs.values()))
     review = store.review_by_unit()  # gold, flags and notes (the review store)
     assigned = store.assigned_by_unit() if store.has_table("assignments") else {}
-    dim_ids = [d.id for d in spec.dimensions]
     doc_meta = {
         d.doc_id: (d.doc_id, files[d.doc_id], d.source, *(getattr(d, f) for f in DOC_FIELDS))
         for d in docs.values()
@@ -246,7 +245,8 @@ def iter_batches(
     order = store.unit_order()
     lab = _LabelArrays(store, spec, order)
     by_majority = spec.labels == "majority"
-    batch = _empty_batch(spec)
+    kept: list[tuple[Any, ...]] = []
+    revs: list[dict[str, Any]] = []
     rows_at: list[int] = []
     for i, row in enumerate(store.iter_unit_rows()):
         unit_id, doc_id = row[0], row[1]
@@ -257,42 +257,64 @@ def iter_batches(
             continue
         if by_majority and not lab.has_majority[i]:
             continue
-        meta = doc_meta.get(doc_id)
-        if meta is None:  # only a hand-edited database (foreign keys off) gets here
+        if doc_id not in doc_meta:  # only a hand-edited database (foreign keys off) gets here
             raise FramingError(
                 f"unit {unit_id!r} belongs to a missing document {doc_id!r}; run `framing check`"
             )
-        b = batch
-        for c, v in zip(("doc_id", "file", "source", *DOC_FIELDS), meta, strict=True):
-            b[c].append(v)
-        b["unit_id"].append(unit_id)
-        b["position"].append(row[2])
-        b["kind"].append(row[6])
-        b["queued"].append(bool(row[7]))
-        b["text"].append(row[5])
-        b["start"].append(row[3])
-        b["end"].append(row[4])
-        b["sentiment"].append(row[8] if row[8] is not None else 0.0)
-        b["hints"].append(row[9])
-        if not by_majority:
-            g = rev.get("gold", _NONE)
-            for d in dim_ids:
-                x = g.get(d)
-                b[f"gold.{d}.value"].append(x["value"] if x else None)
-                b[f"gold.{d}.method"].append(x["method"] if x else None)
-                b[f"gold.{d}.confidence"].append(x["confidence"] if x else None)
-        b["flags"].append(rev.get("flags", []))
-        b["notes"].append(rev.get("notes", []))
-        b["assigned"].append(assigned.get(unit_id, []))
-        b["split"].append(split_of(unit_id, doc_id) if split_of else None)
+        kept.append(row)
+        revs.append(rev)
         rows_at.append(i)
         if len(rows_at) >= batch_size:
-            _fill_labels(batch, spec, lab, rows_at, by_majority)
-            yield batch
-            batch, rows_at = _empty_batch(spec), []
+            yield _batch(spec, lab, kept, revs, rows_at, doc_meta, assigned, split_of)
+            kept, revs, rows_at = [], [], []
     if rows_at:
-        _fill_labels(batch, spec, lab, rows_at, by_majority)
-        yield batch
+        yield _batch(spec, lab, kept, revs, rows_at, doc_meta, assigned, split_of)
+
+
+def _batch(
+    spec: Spec,
+    lab: _LabelArrays,
+    kept: list[tuple[Any, ...]],
+    revs: list[dict[str, Any]],
+    rows_at: list[int],
+    doc_meta: dict[str, tuple[Any, ...]],
+    assigned: dict[str, Any],
+    split_of: Any,
+) -> Batch:
+    """One batch of flat columns, built column by column from the kept unit rows."""
+    by_majority = spec.labels == "majority"
+    b = _empty_batch(spec)
+    unit_id, doc_id, position, start, end, text, kind, queued, sentiment, hints = (
+        list(c) for c in zip(*kept, strict=True)
+    )
+    metas = [doc_meta[d] for d in doc_id]
+    for j, c in enumerate(("doc_id", "file", "source", *DOC_FIELDS)):
+        b[c] = [m[j] for m in metas]
+    b["unit_id"] = unit_id
+    b["position"] = position
+    b["kind"] = kind
+    b["queued"] = [bool(q) for q in queued]
+    b["text"] = text
+    b["start"] = start
+    b["end"] = end
+    b["sentiment"] = [x if x is not None else 0.0 for x in sentiment]
+    b["hints"] = hints
+    if not by_majority:
+        golds = [r.get("gold", _NONE) for r in revs]
+        for d in (d.id for d in spec.dimensions):
+            xs = [g.get(d) for g in golds]
+            b[f"gold.{d}.value"] = [x["value"] if x else None for x in xs]
+            b[f"gold.{d}.method"] = [x["method"] if x else None for x in xs]
+            b[f"gold.{d}.confidence"] = [x["confidence"] if x else None for x in xs]
+    b["flags"] = [r.get("flags", []) for r in revs]
+    b["notes"] = [r.get("notes", []) for r in revs]
+    b["assigned"] = [assigned.get(u, []) for u in unit_id]
+    if split_of:
+        b["split"] = [split_of(u, d) for u, d in zip(unit_id, doc_id, strict=True)]
+    else:
+        b["split"] = [None] * len(unit_id)
+    _fill_labels(b, spec, lab, rows_at, by_majority)
+    return b
 
 
 def _fill_labels(
