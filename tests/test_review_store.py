@@ -232,3 +232,24 @@ def test_split_in_a_study_assigns_the_new_units(store: Store) -> None:
         "SELECT unit_id, seq FROM assignments WHERE annotator = 'ann' ORDER BY seq"
     ).fetchall()
     assert [r[0] for r in rows] == [*ids, left, right]
+
+
+def test_agreement_leaves_out_superseded_units(store: Store) -> None:
+    """After a split, the old unit's labels stay in history but no longer count in
+    agreement: its new units are labelled afresh, and the old one would count twice."""
+    ids = _ids(store)
+    for name in ("a", "b"):
+        for u in ids[:4]:
+            store.add_label(u, name, "frame", "Economic")
+    before = store.current_label_columns("independent")
+    assert before.unit_ids == ids[:4]
+    left, right = store.split_unit(ids[2], 9, "judge")
+    for name in ("a", "b"):
+        store.add_label(left, name, "frame", "Political")
+    after = store.current_label_columns("independent")
+    assert after.unit_ids == [ids[0], ids[1], left, ids[3]]
+    assert len(after) == 8
+    assert (
+        store.db.execute("SELECT COUNT(*) FROM labels WHERE unit_id = ?", [ids[2]]).fetchone()[0]
+        == 2
+    )
