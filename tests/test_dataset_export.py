@@ -283,3 +283,21 @@ def test_gold_flags_and_notes_from_the_review_store(db: str, tmp_path: Path) -> 
     row = next(x for x in t if x["unit_id"] == unit)
     assert row["gold"]["frame"]["value"] == "Political"
     assert row["flags"] == [{"annotator": "amina", "reason": "segmentation"}]
+
+
+def test_hf_export_never_replaces_a_folder_holding_anything_else(db: str, tmp_path: Path) -> None:
+    """An earlier hf export is replaced; the same folder with one more file (here a
+    database someone kept beside it) is refused, and that file survives."""
+    out = tmp_path / "ds"
+    args = ("export", "--db", db, "--format", "hf", "-o", str(out), "--labels", "majority")
+    args += ("--split-by", "unit")
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    again = run(*args)
+    assert again.exit_code == 0, again.output  # our own export: replaced
+    keep = out / "framing.db"
+    keep.write_bytes(b"precious")
+    refused = run(*args)
+    assert refused.exit_code != 0
+    assert "not empty" in refused.output
+    assert keep.read_bytes() == b"precious"

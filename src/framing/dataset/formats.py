@@ -171,9 +171,16 @@ def _umask() -> int:
 
 
 def _ours(folder: Path, fmt: str) -> bool:
+    """Whether ``folder`` holds nothing but an earlier export of ``fmt`` (so replacing
+    it destroys nothing else: a stray file, such as a database, makes it not ours)."""
     if fmt == "hf":
-        return (folder / "README.md").exists() and (folder / "data").is_dir()
-    return all(p.suffix == ".spacy" for p in folder.iterdir())
+        data = folder / "data"
+        return (
+            {p.name for p in folder.iterdir()} == {"README.md", "data"}
+            and data.is_dir()
+            and all(p.is_file() and p.suffix == ".parquet" for p in data.iterdir())
+        )
+    return all(p.is_file() and p.suffix == ".spacy" for p in folder.iterdir())
 
 
 def _write_hf(
