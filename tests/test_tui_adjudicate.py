@@ -158,6 +158,19 @@ async def test_flagged_unit_split_from_the_screen(tmp_path: Path) -> None:
     assert store.superseded_unit_ids() == {ids[4]}
 
 
+async def test_notes_with_terminal_escapes_are_shown_as_symbols(tmp_path: Path) -> None:
+    """A note is free text: an escape sequence in it must not reach the terminal."""
+    store = make_store(tmp_path / "t.db")
+    ids = [u.unit_id for u in store.iter_units()]
+    store.flag(ids[4], "alice", "other")
+    store.set_note(ids[4], "alice", "see \x1b]52;c;aGk=\x07 here")
+    app = _app(store, flagged_only=True)
+    async with app.run_test(size=SIZE):
+        review = str(app.screen.query_one("#adj-review", Static).render())
+        assert "\x1b" not in review and "\x07" not in review
+        assert "␛]52;c;aGk=" in review
+
+
 SCRIPT = textwrap.dedent(
     """
     import asyncio, os, signal, sys

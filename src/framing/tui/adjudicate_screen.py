@@ -24,6 +24,7 @@ from framing.models import FramingError
 from framing.tui.adjudication import AdjudicationSession
 from framing.tui.help_screen import HelpScreen
 from framing.tui.line_input_screen import LineInputScreen
+from framing.tui.safe import safe
 from framing.tui.widgets.dimension_panel import DimensionPanel
 from framing.tui.widgets.hints_panel import HintsPanel
 from framing.tui.widgets.unit_view import UnitView
@@ -95,10 +96,10 @@ class AdjudicateScreen(Screen[None]):
             return
         self.query_one(UnitView).show(s.title(unit), unit, s.before, s.after)
         self.query_one(HintsPanel).show(unit.hints)
-        self.query_one("#adj-title", Static).update(self._title())
-        self.query_one("#adj-labels", Static).update(self._labels())
+        self.query_one("#adj-title", Static).update(safe(self._title()))
+        self.query_one("#adj-labels", Static).update(safe(self._labels()))
         review = self.query_one("#adj-review", Static)
-        review.update(self._review())
+        review.update(safe(self._review()))
         review.display = bool(s.flags or s.notes)
         for i, panel in enumerate(self._panels):
             g = s.gold.get(panel.dimension.id)
