@@ -15,16 +15,16 @@ from framing.agreement import (
     percent_agreement,
     summarize,
 )
+from framing.agreement_report import agreement_report
 from framing.breakdowns import (
-    agreement_report,
     bias,
     by_label,
     confusion,
     drift,
     load_dimensions,
     pairwise,
-    rank_disagreements,
 )
+from framing.disagreements import rank_disagreements
 from framing.models import FramingError, LabelValue
 from framing.store import Store
 from tests.agreement_data import add_matrix, add_rows, codebook, make_store

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from framing.agreement_report import agreement_report
 from framing.atomic import write_atomic
-from framing.breakdowns import agreement_report
 from framing.models import FramingError
 from framing.report import (
     FORMULAS,

@@ -21,9 +21,9 @@ from framing.breakdowns import (
     drift,
     load_dimensions,
     pairwise,
-    rank_disagreements,
     value_text,
 )
+from framing.disagreements import rank_disagreements
 from framing.models import Codebook, Dimension, Document, LabelValue, UnitDraft
 from framing.store import Store
 from tests.agreement_data import codebook

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from framing.breakdowns import rank_disagreements
 from framing.codebook import load_codebook
+from framing.disagreements import rank_disagreements
 from framing.models import Document, UnitDraft
 from framing.store import Store
 from framing.tui.adjudicate_app import AdjudicateApp

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from framing.breakdowns import rank_disagreements
 from framing.codebook import load_codebook
+from framing.disagreements import rank_disagreements
 from framing.models import Codebook, Document, UnitDraft
 from framing.store import Store
 from framing.tui import FramingApp, create_app

@@ -383,7 +383,7 @@ def adjudication_queue(
     A unit drops out once every dimension considered is settled (adjudicated, or
     unanimous) unless ``include_decided``; superseded units never appear.
     """
-    from framing.breakdowns import rank_disagreements
+    from framing.disagreements import rank_disagreements
 
     dims: Sequence[str] = [dimension] if dimension else codebook.dimension_ids
     gone = store.superseded_unit_ids()

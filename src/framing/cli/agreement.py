@@ -18,7 +18,7 @@ from framing.cli.group import main
 from framing.display import json_visible, visible
 
 if TYPE_CHECKING:
-    from framing.breakdowns import DisagreementRow
+    from framing.disagreements import DisagreementRow
 
 # names only (no numpy): ``framing --help`` stays fast
 REPORT_COEFFICIENTS = (
@@ -224,8 +224,8 @@ def agreement(
     if not chosen and out_fmt in ("markdown", "html"):
         chosen = {"all"}
 
+    from framing.agreement_report import agreement_report
     from framing.atomic import write_atomic
-    from framing.breakdowns import agreement_report
     from framing.report import render
 
     cb = _codebook(codebook_path)
@@ -309,7 +309,7 @@ def disagreements(
     Ties: more annotators first, then document order. Units on which everybody
     agrees are not listed.
     """
-    from framing.breakdowns import rank_disagreements
+    from framing.disagreements import rank_disagreements
 
     cb = _codebook(codebook_path)
     store = _store(db_path, readonly=True)

@@ -149,7 +149,7 @@ def _process_section(store: Store) -> tuple[list[str], dict[str, Any]]:
 
 
 def _agreement_section(store: Store, cb: Codebook, n_boot: int, seed: int) -> list[str]:
-    from framing.breakdowns import agreement_report
+    from framing.agreement_report import agreement_report
     from framing.report.render import fmt, fmt_ci
 
     rep = agreement_report(store, cb, n_boot=n_boot, seed=seed)

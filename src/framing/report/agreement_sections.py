@@ -1,7 +1,7 @@
 """The agreement report's sections: summary, breakdowns, exclusions, formulas.
 
 The input is the JSON-ready dictionary of
-:func:`framing.breakdowns.agreement_report`; :mod:`framing.report.render` writes
+:func:`framing.agreement_report.agreement_report`; :mod:`framing.report.render` writes
 the sections as a text table, JSON, Markdown or HTML.  Markdown and HTML are
 self-contained: heatmaps (the pairwise Cohen κ matrix and the confusion matrix
 of one annotator pair per dimension) are embedded as ``data:image/png`` URIs.

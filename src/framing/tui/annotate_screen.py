@@ -38,7 +38,7 @@ from framing.tui.widgets.status_bar import StatusBar
 from framing.tui.widgets.unit_view import UnitView
 
 if TYPE_CHECKING:
-    from framing.breakdowns import DisagreementRow
+    from framing.disagreements import DisagreementRow
 
 END_KEYS = "← last unit · → first unit · backspace undoes the last label or skip · q quits"
 #: Units shown on each side of the current one, per press of ``c`` (None: the document).

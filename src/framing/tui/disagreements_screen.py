@@ -1,7 +1,7 @@
 """The disagreement list of ``framing disagreements``, in the UI: enter opens a unit in context.
 
 The list is computed once when the screen opens (and once per dimension the filter
-shows), with :func:`framing.breakdowns.rank_disagreements`; moving the cursor does
+shows), with :func:`framing.disagreements.rank_disagreements`; moving the cursor does
 no store work. The screen is dismissed with the chosen row, or ``None`` on escape.
 """
 
@@ -21,7 +21,7 @@ from framing.store import Store
 from framing.tui.safe import safe
 
 if TYPE_CHECKING:
-    from framing.breakdowns import DisagreementRow
+    from framing.disagreements import DisagreementRow
 
 EMPTY = "No disagreements yet: needs units labelled by at least 2 annotators."
 KEYS = "enter opens the unit in context · f (or tab) changes the dimension · escape goes back"
@@ -117,14 +117,14 @@ class DisagreementsScreen(Screen["DisagreementRow | None"]):
     # ------------------------------------------------------------------ data
     def ranked(self, scope: str | None) -> list[DisagreementRow]:
         """The ranking for ``scope`` (computed on first use, then kept)."""
-        from framing.breakdowns import rank_disagreements
+        from framing.disagreements import rank_disagreements
 
         if scope not in self._cache:
             self._cache[scope] = rank_disagreements(self.store, self.codebook, scope)
         return self._cache[scope]
 
     def _empty_message(self, scope: str | None) -> str:
-        from framing.breakdowns import rank_disagreements
+        from framing.disagreements import rank_disagreements
 
         pairable = rank_disagreements(
             self.store, self.codebook, scope, limit=1, include_agreed=True
