@@ -90,3 +90,26 @@ def test_agreement_table_is_readable(seeded_db: Path) -> None:
     r = CliRunner().invoke(main, ["agreement", "--db", str(seeded_db)])
     assert r.exit_code == 0
     assert "perspective" in r.stdout and "alpha" in r.stdout
+
+
+@pytest.mark.parametrize("command", ["agreement", "analyze"])
+def test_report_format_follows_the_output_suffix(
+    seeded_db: Path, tmp_path: Path, command: str
+) -> None:
+    """The shared --format/--json/-o bundle: without --format, -o x.html writes HTML and
+    -o x.json writes JSON; --json with another --format is a usage error."""
+    runner = CliRunner()
+    extra = ["--n-boot", "0"] + (
+        ["--n-perm", "0", "--no-sensitivity"] if command == "analyze" else []
+    )
+    html = tmp_path / "r.html"
+    r = runner.invoke(main, [command, "--db", str(seeded_db), "-o", str(html), *extra])
+    assert r.exit_code == 0, r.output
+    assert html.read_text("utf-8").lstrip().lower().startswith("<!doctype html")
+    js = tmp_path / "r.json"
+    r = runner.invoke(main, [command, "--db", str(seeded_db), "-o", str(js), *extra])
+    assert r.exit_code == 0, r.output
+    assert isinstance(json.loads(js.read_text("utf-8")), dict)
+    r = runner.invoke(main, [command, "--db", str(seeded_db), "--json", "--format", "html"])
+    assert r.exit_code == 2
+    assert "--json means --format json" in r.output

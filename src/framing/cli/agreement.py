@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from framing.cli.common import _codebook, _store, codebook_option, db_option
+from framing.cli.common import (
+    _codebook,
+    _store,
+    codebook_option,
+    db_option,
+    report_format,
+    report_output_options,
+)
 from framing.cli.group import main
 from framing.display import json_visible, visible
 
@@ -33,7 +40,6 @@ REPORT_COEFFICIENTS = (
 )
 SCHEMES = ("identity", "linear", "quadratic", "ordinal", "radical", "ratio", "circular", "bipolar")
 BY_CHOICES = ("label", "source", "document", "annotator", "time", "hints", "all")
-FORMAT_CHOICES = ("table", "json", "markdown", "html")
 
 
 @main.command()
@@ -114,21 +120,7 @@ FORMAT_CHOICES = ("table", "json", "markdown", "html")
     help="independent: labels made before seeing anybody else's (review labels never "
     "count); final: current labels.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMAT_CHOICES),
-    default=None,
-    help="Output format. Default: table.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
-    default=None,
-    help="Write to FILE (atomically; '-' is stdout) instead of stdout.",
-)
+@report_output_options()
 @click.option(
     "--vs",
     type=click.Choice(["gold"]),
@@ -204,9 +196,7 @@ def agreement(
         from framing.cli.gold import agreement_vs_gold
 
         return agreement_vs_gold(dimensions, as_json or fmt == "json", db_path, codebook_path)
-    if as_json and fmt not in (None, "json"):
-        raise click.UsageError("--json means --format json; give only one of them")
-    out_fmt = "json" if as_json else (fmt or "table")
+    out_fmt = report_format(fmt, as_json, output)
     coefficients: list[str] = []
     if all_coefficients and coefficient_list:
         raise click.UsageError("give either --all or --coefficients, not both")

@@ -10,10 +10,15 @@ from pathlib import Path
 
 import click
 
-from framing.cli.common import _codebook, _store, codebook_option, db_option
+from framing.cli.common import (
+    _codebook,
+    _store,
+    codebook_option,
+    db_option,
+    report_format,
+    report_output_options,
+)
 from framing.cli.group import main
-
-FORMAT_CHOICES = ("table", "json", "markdown", "html")
 
 
 @main.command()
@@ -24,22 +29,7 @@ FORMAT_CHOICES = ("table", "json", "markdown", "html")
     metavar="gold|majority|ANNOTATOR",
     help="Whose labels: the gold labels, the majority of the annotators, or one annotator.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMAT_CHOICES),
-    default=None,
-    help="Output format. Default: table (markdown/html from the -o suffix .md/.html).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
-    default=None,
-    help="Write to FILE (atomically); '-' or none: stdout. Markdown writes its PNGs into "
-    "FILE-stem_figures/ beside it.",
-)
+@report_output_options(" Markdown writes its PNGs into FILE-stem_figures/ beside it.")
 @click.option(
     "--n-boot",
     type=click.IntRange(min=0),
@@ -94,15 +84,8 @@ def analyze(
     With fewer than 3 documents per source the report says so: the results then
     describe these documents, not the sources. JSON: docs/analysis-json.md.
     """
-    if as_json and fmt not in (None, "json"):
-        raise click.UsageError("--json means --format json; give only one of them")
     out = None if output is None or str(output) == "-" else output
-    out_fmt = "json" if as_json else fmt
-    if out_fmt is None:
-        suffix = out.suffix.lower() if out else ""
-        out_fmt = {".md": "markdown", ".html": "html", ".htm": "html", ".json": "json"}.get(
-            suffix, "table"
-        )
+    out_fmt = report_format(fmt, as_json, output)
 
     from framing.analysis.bias import analyze as run
     from framing.atomic import write_atomic, write_bytes_atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -70,3 +71,49 @@ def _store(path: str, *, create: bool = True, readonly: bool = False) -> Store:
     if ctx is not None:  # named by the one-line error of a query that fails later
         ctx.meta["framing.db"] = path
     return Store.open(path, create=create, readonly=readonly)
+
+
+#: The formats every report command writes (one renderer layer: :mod:`framing.report`).
+REPORT_FORMATS = ("table", "json", "markdown", "html")
+_SUFFIX_FORMATS = {".md": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def report_output_options(output_help: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """``--format``, ``--json`` and ``-o`` for a report command (agreement, analyze).
+
+    One bundle, so that every report takes the same three options with the same
+    meaning; resolve them with :func:`report_format`.  ``output_help`` adds what the
+    command writes beside FILE (e.g. the PNGs of a Markdown report).
+    """
+
+    def decorate(f: Callable[..., Any]) -> Any:
+        f = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+            default=None,
+            help="Write to FILE (atomically); '-' or none: stdout." + output_help,
+        )(f)
+        f = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(f)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(REPORT_FORMATS),
+            default=None,
+            help="Output format. Default: from the -o suffix (.json, .md, .html), else table.",
+        )(f)
+
+    return decorate
+
+
+def report_format(fmt: str | None, as_json: bool, output: Path | None) -> str:
+    """The format chosen by ``--format``/``--json``, else by the ``-o`` suffix, else table."""
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError("--json means --format json; give only one of them")
+    if as_json:
+        return "json"
+    if fmt is not None:
+        return fmt
+    if output is None or str(output) == "-":
+        return "table"
+    return _SUFFIX_FORMATS.get(output.suffix.lower(), "table")
