@@ -61,14 +61,6 @@ class DimensionVotes:
     superseded: int
 
 
-class _Codes(dict[Any, int]):
-    """Consecutive codes in first-seen order: ``codes[key]`` adds a new key."""
-
-    def __missing__(self, key: Any) -> int:
-        code = self[key] = len(self)
-        return code
-
-
 def _dimensions(codebook: Codebook, dimensions: Iterable[str] | None) -> list[Dimension]:
     out = []
     for d in dimensions or codebook.dimension_ids:
@@ -98,8 +90,8 @@ def load_all_votes(
     store: Store, codebook: Codebook, dimensions: Iterable[str] | None = None
 ) -> dict[str, DimensionVotes]:
     """The current independent labels of each dimension as :class:`Votes`, in ONE
-    pass over the labels (streamed; each distinct unit, annotator and value is
-    looked at once).
+    sequential pass over the labels (:meth:`Store.independent_label_codes_raw`; each
+    distinct unit, annotator and value is looked at once).
 
     Classes are the codebook's labels in codebook order (for a multi dimension: the
     label sets seen, sorted); units are in document order, annotators by name, and
@@ -107,34 +99,23 @@ def load_all_votes(
     units are left out and counted.
     """
     dims = _dimensions(codebook, dimensions)
-    names = ("unit", "annotator", "dimension", "value")
-    index = {n: _Codes() for n in names}
-    parts: dict[str, list[np.ndarray]] = {n: [] for n in (*names, "id")}
-    for rows in store.independent_label_batches():
-        ids, *cols = zip(*rows, strict=True)
-        parts["id"].append(np.fromiter(ids, np.int64, len(ids)))
-        for name, values_ in zip(names, cols, strict=True):
-            codes = map(index[name].__getitem__, values_)
-            parts[name].append(np.fromiter(codes, np.int64, len(values_)))
-    col: dict[str, np.ndarray] = {
-        n: np.concatenate(p) if p else np.zeros(0, np.int64) for n, p in parts.items()
-    }
-    uids = list(index["unit"])
+    col, index = store.independent_label_codes_raw()
+    uids = index["unit"]
     ranks = store._unit_ranks(uids)
     rank = np.fromiter((ranks.get(u, -1) for u in uids), np.int64, len(uids))
     gone_ids = store.superseded_unit_ids()
     gone = rank < 0
     if gone_ids:
         gone |= np.fromiter((u in gone_ids for u in uids), bool, len(uids))
-    ann_names = list(index["annotator"])
+    ann_names = index["annotator"]
     by_name = sorted(range(len(ann_names)), key=ann_names.__getitem__)
     ann_recode = np.empty(len(ann_names), np.int64)
     ann_recode[by_name] = np.arange(len(ann_names))
     sorted_names = [ann_names[i] for i in by_name]
-    values = list(index["value"])
+    values = index["value"]
     out: dict[str, DimensionVotes] = {}
     for dim in dims:
-        dcode = index["dimension"].get(dim.id, -1)
+        dcode = index["dimension"].index(dim.id) if dim.id in index["dimension"] else -1
         keys = [_class_of(dim, t) for t in values]
         classes = (
             sorted({k for k in keys if k is not None})

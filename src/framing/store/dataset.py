@@ -282,40 +282,20 @@ def _independent_codes(
     from framing.store.rows import _Codes, _decode_all
 
     cols = store._columns("labels")
-    phase = "COALESCE(phase, 'independent') = 'independent' AND " if "phase" in cols else ""
-    shown = "shown_at" if "shown_at" in cols else "NULL"
-    active = "active_ms" if "active_ms" in cols else "NULL"
-    cond = "hints_condition" if "hints_condition" in cols else "NULL"
-    ph = "phase" if "phase" in cols else "NULL"
-    if not timing:
-        shown = active = cond = ph = "NULL"
-    # One sequential scan in id order, then numpy keeps the latest row of each
-    # (unit, annotator, dimension).  A GROUP BY with MAX(id) walks the unit index and
-    # fetches every row at random: 2-3x slower on a large table.
-    cur = store.db.execute(
-        f"SELECT unit_id, annotator, dimension, value, created_at, {shown}, {active}, {cond},"
-        f" {ph} FROM labels WHERE {phase}1 ORDER BY id"
-    )
+    coded = {"unit": "unit_id", "annotator": "annotator", "dimension": "dimension",
+             "value": "value", "time": "created_at"}  # fmt: skip
+    numbers: dict[str, str] = {}
+    if timing:
+        for name, col in (("shown", "shown_at"), ("cond", "hints_condition"), ("phase", "phase")):
+            coded[name] = col if col in cols else "NULL"
+        numbers["active"] = "active_ms" if "active_ms" in cols else "NULL"
+    arr, index, sel = latest_label_scan(store, coded, numbers)
+    if not timing:  # not read at all: every row's value is None (code 0), active NaN
+        for name in ("shown", "cond", "phase"):
+            index[name] = _Codes({None: 0})
+            arr[name] = np.zeros(len(arr["id"]), np.int64)
+        arr["active"] = np.full(len(arr["id"]), np.nan)
     names = ("unit", "annotator", "dimension", "value", "time", "shown", "cond", "phase")
-    index = {n: _Codes() for n in names}
-    parts: dict[str, list[Any]] = {n: [] for n in (*names, "active")}
-    while rows := cur.fetchmany(_BATCH):
-        u, a, d, v, t, s, act, cd, ph_ = zip(*rows, strict=True)
-        for name, col in zip(names, (u, a, d, v, t, s, cd, ph_), strict=True):
-            if not timing and name in ("shown", "cond", "phase"):
-                index[name][None]  # noqa: B018 - every row's value is None: code 0
-                parts[name].append(np.zeros(len(col), np.int64))
-                continue
-            parts[name].append(np.fromiter(map(index[name].__getitem__, col), np.int64, len(col)))
-        if not timing:
-            parts["active"].append(np.full(len(act), np.nan))
-            continue
-        parts["active"].append(np.array([np.nan if x is None else x for x in act], np.float64))
-    arr = {
-        n: np.concatenate(p) if p else np.zeros(0, np.float64 if n == "active" else np.int64)
-        for n, p in parts.items()
-    }
-    sel = _latest_rows(arr, index)
     unit_keys = list(index["unit"])
     upos = np.fromiter((unit_pos.get(x, -1) for x in unit_keys), np.int64, len(unit_keys))
     out: dict[str, Any] = {"pos": upos[arr["unit"][sel]], "active": arr["active"][sel]}
@@ -343,9 +323,61 @@ def _independent_codes(
     )
 
 
-def _latest_rows(arr: dict[str, Any], index: dict[str, Any]) -> Any:
+def latest_label_scan(
+    store: DatasetMixin,
+    coded: dict[str, str],
+    numbers: dict[str, str] | None = None,
+    *,
+    ordered: bool = True,
+) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """Each (unit, annotator, dimension)'s latest *independent* label, read in ONE
+    sequential scan of ``labels`` in id order; numpy then keeps the latest row per key.
+    (A GROUP BY with MAX(id) walks the unit index and fetches every row at random:
+    2-3x slower on a large table.)  Shared by the dataset reads and ``framing gold``.
+
+    ``coded``: ``{name: SQL column}`` read as integer codes in first-seen order; it
+    must hold ``unit``, ``annotator``, ``dimension`` and ``value``.  ``numbers``:
+    ``{name: SQL column}`` read as float64 (NULL -> NaN).  Returns ``(arr, index,
+    sel)``: ``arr[name]`` one code (or number) per row read, plus ``arr["id"]`` (the
+    ``labels.id``, int64); ``index[name]`` the codes (``list(index[name])`` gives the
+    keys); ``sel`` the rows to keep (see :func:`_latest_rows`; ``ordered=False``
+    leaves them in scan order, for callers that sort by something else anyway).
+    Labels made after seeing others' (``phase`` = review, schema m002) are not read.
+    """
+    import numpy as np
+
+    from framing.store.rows import _Codes
+
+    numbers = numbers or {}
+    phase = (
+        "COALESCE(phase, 'independent') = 'independent' AND "
+        if "phase" in store._columns("labels")
+        else ""
+    )
+    cur = store.db.execute(
+        f"SELECT id, {', '.join([*coded.values(), *numbers.values()])} FROM labels"
+        f" WHERE {phase}1 ORDER BY id"
+    )
+    index = {n: _Codes() for n in coded}
+    parts: dict[str, list[Any]] = {n: [] for n in ("id", *coded, *numbers)}
+    while rows := cur.fetchmany(_BATCH):
+        ids, *cols = zip(*rows, strict=True)
+        parts["id"].append(np.fromiter(ids, np.int64, len(ids)))
+        for name, col in zip(coded, cols, strict=False):
+            parts[name].append(np.fromiter(map(index[name].__getitem__, col), np.int64, len(col)))
+        for name, col in zip(numbers, cols[len(coded) :], strict=True):
+            parts[name].append(np.array([np.nan if x is None else x for x in col], np.float64))
+    arr = {
+        n: np.concatenate(p) if p else np.zeros(0, np.float64 if n in numbers else np.int64)
+        for n, p in parts.items()
+    }
+    return arr, index, _latest_rows(arr, index, ordered=ordered)
+
+
+def _latest_rows(arr: dict[str, Any], index: dict[str, Any], *, ordered: bool = True) -> Any:
     """Indices of the latest row (highest id) of each (unit, annotator, dimension) whose
-    value is not a retraction, sorted by unit id, annotator and dimension (as strings)."""
+    value is not a retraction, sorted by unit id, annotator and dimension (as strings),
+    or in scan order when not ``ordered``."""
     import numpy as np
 
     n_a, n_d = max(len(index["annotator"]), 1), max(len(index["dimension"]), 1)
@@ -353,6 +385,8 @@ def _latest_rows(arr: dict[str, Any], index: dict[str, Any]) -> Any:
     _, first_rev = np.unique(key[::-1], return_index=True)
     last = len(key) - 1 - first_rev
     last = last[arr["value"][last] != index["value"].get(None, -1)]
+    if not ordered:
+        return np.sort(last)
 
     def rank(name: str) -> Any:
         keys = list(index[name])

@@ -19,13 +19,13 @@ highest ``id`` per key is the current one, and undoing appends a row.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from framing.models import FramingError, LabelValue, Unit, make_unit_id
 from framing.store.documents import DocumentsMixin
-from framing.store.rows import _BATCH, _UNIT_COLUMNS, _chunks, _now, decode_value, encode_value
+from framing.store.rows import _UNIT_COLUMNS, _chunks, _now, decode_value, encode_value
 
 #: Why a unit is flagged: the key in the UI picks one of these.
 FLAG_REASONS: tuple[str, ...] = ("segmentation", "guideline_gap", "off_topic", "other")
@@ -447,17 +447,18 @@ class ReviewMixin(DocumentsMixin):
             (r[0], r[1], r[2], decode_value(r[3]) if r[3].startswith("[") else r[3]) for r in rows
         ]
 
-    def independent_label_batches(self) -> Iterator[list[tuple[Any, ...]]]:
-        """Every (unit, annotator, dimension)'s latest independent label row as
-        ``(labels.id, unit_id, annotator, dimension, value as stored)``, in batches
-        (one scan; a NULL value is a retraction). For bulk work: ``framing gold``."""
-        cur = self.db.execute(
-            "SELECT MAX(id), unit_id, annotator, dimension, value FROM labels"
-            " WHERE COALESCE(phase, 'independent') = 'independent'"
-            " GROUP BY unit_id, annotator, dimension"
-        )  # SQLite takes the bare columns from the MAX(id) row
-        while rows := cur.fetchmany(_BATCH):
-            yield rows
+    def independent_label_codes_raw(self) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+        """Every (unit, annotator, dimension)'s latest independent label with a value,
+        as integer columns for bulk work (``framing gold``): ``(cols, keys)`` where
+        ``cols`` holds ``id`` (``labels.id``), ``unit``, ``annotator``, ``dimension``
+        and ``value`` (the stored text's code), rows in id order, and ``keys[name]``
+        the key of each code.  One sequential scan (:func:`latest_label_scan`)."""
+        from framing.store.dataset import latest_label_scan
+
+        coded = {"unit": "unit_id", "annotator": "annotator", "dimension": "dimension",
+                 "value": "value"}  # fmt: skip
+        arr, index, sel = latest_label_scan(self, coded, ordered=False)  # type: ignore[arg-type]
+        return {n: c[sel] for n, c in arr.items()}, {n: list(c) for n, c in index.items()}
 
     def review_by_unit(self) -> dict[str, dict[str, Any]]:
         """What the export adds per unit: ``{unit_id: {"gold": {dimension: {value,
