@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from typing import Any, NamedTuple
 
 from framing.models import FramingError, LabelValue, Unit, make_unit_id
@@ -81,6 +82,35 @@ class GoldDraft(NamedTuple):
     reason: str | None = None
     value_text: str | None = None
     from_json: str | None = None
+
+
+@dataclass(frozen=True)
+class GoldColumns:
+    """Automatic decisions of one dimension as parallel lists: the bulk form of
+    :class:`GoldDraft` (``framing gold`` writes up to one per unit; building a
+    tuple per unit costs more than the insert).  Values and label ids are in their
+    stored forms: ``values`` as :func:`encode_value` makes them, ``from_labels`` as
+    JSON lists of ``labels.id`` (``[1, 2]``); ``reasons`` None means none."""
+
+    unit_ids: Sequence[str]
+    values: Sequence[str]
+    methods: Sequence[str]
+    confidences: Sequence[float | None]
+    from_labels: Sequence[str]
+    reasons: Sequence[str | None] | None = None
+
+    @classmethod
+    def from_drafts(cls, drafts: Iterable[GoldDraft]) -> GoldColumns:
+        ds = list(drafts)
+        return cls(
+            [d.unit_id for d in ds],
+            [d.value_text if d.value_text is not None else encode_value(d.value) or ""
+             for d in ds],
+            [d.method for d in ds],
+            [d.confidence for d in ds],
+            [d.from_json if d.from_json is not None else _ids_json(d.from_labels) for d in ds],
+            [d.reason for d in ds],
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -358,7 +388,7 @@ class ReviewMixin(DocumentsMixin):
 
     def write_auto_gold(
         self,
-        drafts: Iterable[GoldDraft],
+        drafts: Iterable[GoldDraft] | GoldColumns,
         decided_by: str,
         *,
         dimension: str,
@@ -376,35 +406,41 @@ class ReviewMixin(DocumentsMixin):
         dimension's :meth:`gold_current_raw`, if the caller has just read it.
         """
         now = _now()
+        cols = drafts if isinstance(drafts, GoldColumns) else GoldColumns.from_drafts(drafts)
         # raw rows (no JSON decoding): this runs over every unit of a dimension
         if current is None:
             current = self.gold_current_raw(dimension)
-        rows = []
+        n = len(cols.unit_ids)
+        rows = zip(
+            cols.unit_ids,
+            repeat(dimension, n),
+            cols.values,
+            cols.methods,
+            repeat(decided_by, n),
+            repeat(now, n),
+            cols.from_labels,
+            cols.confidences,
+            cols.reasons if cols.reasons is not None else repeat(None, n),
+            strict=True,
+        )
         kept = 0
-        for d in drafts:
-            cur = current.get(d.unit_id)
-            if cur is not None and cur[2] == "adjudicated" and cur[1] is not None:
-                kept += 1
-                continue
-            value = d.value_text if d.value_text is not None else encode_value(d.value)
-            from_json = d.from_json if d.from_json is not None else _ids_json(d.from_labels)
-            if (
-                cur is not None
-                and cur[1] == value
-                and cur[2] == d.method
-                and cur[3] == from_json
-                and _close(cur[4], d.confidence)
-            ):
-                continue
-            rows.append(
-                (d.unit_id, dimension, value, d.method, decided_by, now, from_json,
-                 d.confidence, d.reason)
-            )  # fmt: skip
+        if current:  # else every draft is new: no per-row comparison
+            get, none = current.get, (0, None, "", "", None)
+            state = [
+                _draft_state(get(u, none), v, m, f, c)
+                for u, v, m, f, c in zip(
+                    cols.unit_ids, cols.values, cols.methods, cols.from_labels,
+                    cols.confidences, strict=True,
+                )
+            ]  # fmt: skip
+            kept = state.count(_KEPT)
+            rows = compress(rows, [s == _NEW for s in state])  # type: ignore[assignment]
+        todo = list(rows)
         for unit_id in retract_others:
             cur = current.get(unit_id)
             if cur is None or cur[1] is None or cur[2] not in AUTOMATIC_METHODS:
                 continue
-            rows.append(
+            todo.append(
                 (unit_id, dimension, None, cur[2], decided_by, now, "[]", None,
                  "no longer decided automatically (a tie, or labels changed)")
             )  # fmt: skip
@@ -412,9 +448,9 @@ class ReviewMixin(DocumentsMixin):
             self.db.conn.executemany(
                 "INSERT INTO gold (unit_id, dimension, value, method, decided_by, decided_at,"
                 " from_labels, confidence, reason) VALUES (?,?,?,?,?,?,?,?,?)",
-                rows,
+                todo,
             )
-        return len(rows), kept
+        return len(todo), kept
 
     def current_label_ids(self, dimension: str) -> dict[tuple[str, str], int]:
         """``{(unit_id, annotator): labels.id}`` of the current non-retracted labels."""
@@ -625,6 +661,24 @@ class ReviewMixin(DocumentsMixin):
 def _ids_json(ids: Iterable[int]) -> str:
     """Label ids as a JSON list, as ``json.dumps`` writes it (``[1, 2]``), fast."""
     return "[" + ", ".join(map(str, ids)) + "]"
+
+
+_NEW, _SAME, _KEPT = 0, 1, 2
+
+
+def _draft_state(
+    cur: tuple[int, str | None, str, str, float | None],
+    value: str,
+    method: str,
+    from_json: str,
+    confidence: float | None,
+) -> int:
+    """Whether a draft is written (``_NEW``), equal to the current row (``_SAME``), or
+    left out because a person decided the unit (``_KEPT``)."""
+    if cur[1] is not None and cur[2] == "adjudicated":
+        return _KEPT
+    same = cur[1] == value and cur[2] == method and cur[3] == from_json
+    return _SAME if same and _close(cur[4], confidence) else _NEW
 
 
 def _close(a: float | None, b: float | None) -> bool:
