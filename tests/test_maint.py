@@ -33,7 +33,7 @@ def _sql(db: Path, *statements: str) -> None:
 def test_healthy_database_passes(seeded_db: Path) -> None:
     code, out, err = run("check", "--db", str(seeded_db))
     assert code == 0, out + err
-    assert out.strip().endswith("ok (integrity, foreign keys, schema, stored JSON)")
+    assert out.strip().endswith("ok (integrity, foreign keys, schema, stored JSON, label codes)")
 
 
 @pytest.mark.parametrize(

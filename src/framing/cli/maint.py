@@ -19,8 +19,9 @@ def check(db_path: str) -> None:
     \b
     Runs SQLite's integrity_check and foreign_key_check, compares the schema
     with the one its migrations make (tables, views, indexes, columns), and
-    checks that stored JSON parses (hints, multi-label values, study settings)
-    and that text columns hold text. One line per finding:
+    checks that stored JSON parses (hints, multi-label values, study settings),
+    that text columns hold text, and that the integer codes of the labels (what
+    export and analyze read) equal the labels. One line per finding:
       framing.db: integrity: ...
     It opens the file read-only and changes nothing, so it can run while
     annotators work. Example:
@@ -33,7 +34,7 @@ def check(db_path: str) -> None:
         click.echo(visible(f"{db_path}: {line}"))
     if findings:
         raise SystemExit(1)
-    click.echo(f"{db_path}: ok (integrity, foreign keys, schema, stored JSON)")
+    click.echo(f"{db_path}: ok (integrity, foreign keys, schema, stored JSON, label codes)")
 
 
 @main.command()

@@ -30,9 +30,11 @@ progress; every queue query goes through ``QueueMixin._queue_sql``), ``labels``
 per-document progress, search, an annotator's labelled units), ``study`` (schema
 m002: study settings, assignments, checks, exposures to others' labels, live
 sessions), ``merge`` (appending the histories of offline copies), ``dataset``
-(reads for export and analysis; gold and flags only when their tables exist) and
-``review`` (flags, notes, gold with provenance, unit split/merge; schema m003_review)
-and ``conditions`` (the hint condition of each counted label, for ``--by hints``).
+(reads for export and analysis; gold and flags only when their tables exist),
+``review`` (flags, notes, gold with provenance, unit split/merge; schema m003_review),
+``conditions`` (the hint condition of each counted label, for ``--by hints``) and
+``codes`` (integer codes of every label row, schema m004_dataset, kept by every
+write path; what export and analysis read).
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from framing.models import FramingError, LabelValue
-from framing.store.documents import DocumentsMixin
-from framing.store.rows import _BATCH, LabelColumns, decode_value
+from framing.store.codes import CodedScan, CodesMixin
+from framing.store.rows import _BATCH, LabelColumns, _decode_all, decode_value
 
 
-class DatasetMixin(DocumentsMixin):
+class DatasetMixin(CodesMixin):
     def has_table(self, name: str) -> bool:
         """Whether the database has table ``name`` (e.g. ``gold``, ``flags``)."""
         row = self.db.execute(
@@ -148,8 +148,9 @@ class DatasetMixin(DocumentsMixin):
         return _independent_codes(self, unit_pos)
 
     def independent_label_values(self, unit_pos: dict[str, int]) -> IndependentLabelCodes:
-        """:meth:`independent_label_codes` without the timing columns (``shown``, ``cond``,
-        ``phase`` all None, ``active`` NaN): what an analysis needs, read faster."""
+        """:meth:`independent_label_codes` without the time columns (``time``,
+        ``shown``, ``cond``, ``phase`` all None, ``active`` NaN): what an analysis
+        needs, read faster."""
         return _independent_codes(self, unit_pos, timing=False)
 
     def independent_label_columns(self) -> LabelColumns:
@@ -277,13 +278,64 @@ class IndependentLabelCodes:
 def _independent_codes(
     store: DatasetMixin, unit_pos: dict[str, int], *, timing: bool = True
 ) -> IndependentLabelCodes:
+    """From the label codes (m004) when they are current, else from ``labels``."""
+    scan = store.coded_label_scan(timing=timing)
+    if scan is None:
+        return _independent_codes_from_labels(store, unit_pos, timing=timing)
+    return _from_scan(scan, unit_pos)
+
+
+def _from_scan(scan: CodedScan, unit_pos: dict[str, int]) -> IndependentLabelCodes:
+    """:class:`IndependentLabelCodes` from a coded scan: numpy keeps the latest row per
+    (unit, annotator, dimension), drops retractions, and recodes each column densely
+    over the codes that remain (lists in code order)."""
     import numpy as np
 
-    from framing.store.rows import _Codes, _decode_all
+    arr = scan.arr
+    n_t = len(scan.keys["annotator"])
+    key = (arr["unit"] * n_t + arr["annotator"]) * n_t + arr["dimension"]
+    order = np.argsort(key, kind="stable")  # id order within a key: its last is the latest
+    ks = key[order]
+    last = order[np.flatnonzero(np.append(ks[1:] != ks[:-1], True))] if len(ks) else order
+    del key, order, ks
+    sel = last[arr["value"][last] != scan.retracted]
+    unit_keys = scan.keys["unit"]
+    upos = np.fromiter((unit_pos.get(u, -1) for u in unit_keys), np.int64, len(unit_keys))
+    pos = upos[arr["unit"][sel]]
+    keep = pos >= 0
+    sel = sel[keep]
+    out: dict[str, Any] = {"pos": pos[keep], "active": arr["active"][sel]}
+    lists: dict[str, list[Any]] = {}
+    for name in ("annotator", "dimension", "value", "time", "shown", "cond", "phase"):
+        col = arr[name][sel]
+        keys = scan.keys[name]
+        used = np.flatnonzero(np.bincount(col, minlength=len(keys)))
+        recode = np.full(len(keys), -1, np.int64)
+        recode[used] = np.arange(len(used), dtype=np.int64)
+        out[name] = recode[col]
+        lists[name] = [keys[i] for i in used.tolist()]
+    return IndependentLabelCodes(
+        **out,
+        annotators=lists["annotator"],
+        dimensions=lists["dimension"],
+        values=_decode_all(lists["value"]),
+        times=lists["time"],
+        shown_values=lists["shown"],
+        cond_values=lists["cond"],
+        phase_values=lists["phase"],
+    )
+
+
+def _independent_codes_from_labels(
+    store: DatasetMixin, unit_pos: dict[str, int], *, timing: bool = True
+) -> IndependentLabelCodes:
+    import numpy as np
+
+    from framing.store.rows import _Codes
 
     cols = store._columns("labels")
     coded = {"unit": "unit_id", "annotator": "annotator", "dimension": "dimension",
-             "value": "value", "time": "created_at"}  # fmt: skip
+             "value": "value", "time": "created_at" if timing else "NULL"}  # fmt: skip
     numbers: dict[str, str] = {}
     if timing:
         for name, col in (("shown", "shown_at"), ("cond", "hints_condition"), ("phase", "phase")):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from framing.models import LabelValue
-from framing.store.documents import DocumentsMixin
+from framing.store.codes import CodesMixin
 from framing.store.rows import (
     _BATCH,
     LabelColumns,
@@ -19,7 +19,7 @@ from framing.store.rows import (
 )
 
 
-class LabelsMixin(DocumentsMixin):
+class LabelsMixin(CodesMixin):
     def add_label(
         self,
         unit_id: str,
@@ -58,7 +58,9 @@ class LabelsMixin(DocumentsMixin):
                     active_ms,
                 ],
             )
-        return int(cur.lastrowid or 0)
+            label_id = int(cur.lastrowid or 0)
+            self._code_labels()
+        return label_id
 
     def import_labels(
         self, rows: Sequence[tuple[str, str, str, LabelValue]], *, origin: str = "import"
@@ -102,6 +104,7 @@ class LabelsMixin(DocumentsMixin):
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 fresh,
             )
+            self._code_labels()
         return len(fresh)
 
     def current_labels(self, unit_id: str, annotator: str) -> dict[str, LabelValue]:

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from framing.models import FramingError
 from framing.store.base import check_db_path
+from framing.store.codes import check_label_codes
 from framing.store.schema import KNOWN_MIGRATIONS, migrations
 
 __all__ = ["MaintMixin", "backup_database", "check_connection", "check_database"]
@@ -157,6 +158,7 @@ def check_connection(conn: sqlite3.Connection) -> list[str]:
     _run(findings, "foreign keys", foreign_keys)
     _run(findings, "schema", schema)
     _run(findings, "stored JSON", stored_json)
+    _run(findings, "label codes", lambda: check_label_codes(conn))
     return findings
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from framing.models import FramingError
+from framing.store.codes import CodesMixin
 from framing.store.rows import _chunks
 from framing.store.study import StudyMixin
 
@@ -33,7 +34,7 @@ class MergeReport(TypedDict):
     annotators: list[str]
 
 
-class MergeMixin(StudyMixin):
+class MergeMixin(StudyMixin, CodesMixin):
     def merge(self, sources: Sequence[str | Path]) -> list[MergeReport]:
         """Append the histories of ``sources`` (framing databases) to this one."""
         loaded = []
@@ -48,6 +49,7 @@ class MergeMixin(StudyMixin):
         with self._write():
             for path, rows in loaded:
                 reports.append(self._append_rows(path, rows))
+            self._code_labels()
         return reports
 
     def _check_mergeable(self, src: StudyMixin) -> None:

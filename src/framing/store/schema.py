@@ -242,6 +242,81 @@ def m003_review(db: Database) -> None:
     db.execute("CREATE INDEX idx_supersessions_old ON unit_supersessions (old_unit_id)")
 
 
+#: The code tables of m004 (integer codes of every label row, for bulk reads).
+LABEL_CODE_TERMS = ("annotator", "dimension", "value", "hints_condition", "phase")
+
+
+def code_labels_after(db: Database, after_id: int) -> None:
+    """Code every label row with ``id > after_id`` into ``label_codes`` (m004), adding
+    its unit id, terms and timestamps to the dictionaries first.  Set-based SQL, so a
+    batch of labels costs a few index probes per row inside SQLite; called by the
+    migration (backfill) and by every write path of the store after it appends labels.
+    """
+    new = "FROM labels WHERE id > ?"
+    db.execute(f"INSERT OR IGNORE INTO label_units (unit_id) SELECT unit_id {new}", [after_id])
+    terms = " UNION ".join(f"SELECT '{t}', {t} {new} AND {t} IS NOT NULL" for t in LABEL_CODE_TERMS)
+    db.execute(f"INSERT OR IGNORE INTO label_terms (kind, text) {terms}", [after_id] * 5)
+    db.execute(
+        f"INSERT OR IGNORE INTO label_times (text) SELECT created_at {new}"
+        f" UNION SELECT shown_at {new} AND shown_at IS NOT NULL",
+        [after_id, after_id],
+    )
+
+    def term(kind: str, col: str) -> str:
+        return f"(SELECT code FROM label_terms WHERE kind = '{kind}' AND text = l.{col})"
+
+    db.execute(
+        "INSERT INTO label_codes (id, unit, annotator, dimension, value, independent,"
+        " created, shown, active_ms, hints_condition, phase)"
+        " SELECT l.id, (SELECT code FROM label_units WHERE unit_id = l.unit_id),"
+        f" {term('annotator', 'annotator')}, {term('dimension', 'dimension')},"
+        f" {term('value', 'value')}, COALESCE(l.phase, 'independent') = 'independent',"
+        " (SELECT code FROM label_times WHERE text = l.created_at),"
+        " (SELECT code FROM label_times WHERE text = l.shown_at), l.active_ms,"
+        f" {term('hints_condition', 'hints_condition')}, {term('phase', 'phase')}"
+        " FROM labels AS l WHERE l.id > ? ORDER BY l.id",
+        [after_id],
+    )
+
+
+@migrations()
+def m004_dataset(db: Database) -> None:
+    """Integer codes of every label row (issue 10): what export and analysis read.
+
+    Additive only: four new tables, backfilled here from every label; ``labels``
+    itself is unchanged and stays the record.  ``label_codes`` has one row per
+    ``labels`` row (same ``id``): the unit as a ``label_units`` code, annotator,
+    dimension, value, hint condition and phase as ``label_terms`` codes (per kind),
+    ``created_at`` and ``shown_at`` as ``label_times`` codes, ``active_ms`` as is,
+    and ``independent`` (1 unless the phase is ``review``).  A NULL ``value`` is a
+    retraction.  The store's write paths code the labels they append in the same
+    transaction; a label row changed or deleted by hand drops its code and every
+    later one (triggers), so a reader sees codes lagging behind ``labels`` and reads
+    the labels themselves until the next write re-codes them.
+    """
+    db.execute("CREATE TABLE label_units (code INTEGER PRIMARY KEY, unit_id TEXT NOT NULL UNIQUE)")
+    db.execute(
+        "CREATE TABLE label_terms (code INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+        " text TEXT NOT NULL, UNIQUE (kind, text))"
+    )
+    db.execute("CREATE TABLE label_times (code INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)")
+    db.execute(
+        "CREATE TABLE label_codes (id INTEGER PRIMARY KEY, unit INTEGER NOT NULL,"
+        " annotator INTEGER NOT NULL, dimension INTEGER NOT NULL, value INTEGER,"
+        " independent INTEGER NOT NULL, created INTEGER NOT NULL, shown INTEGER,"
+        " active_ms INTEGER, hints_condition INTEGER, phase INTEGER)"
+    )
+    db.execute(
+        "CREATE TRIGGER label_codes_on_update AFTER UPDATE ON labels"
+        " BEGIN DELETE FROM label_codes WHERE id >= MIN(OLD.id, NEW.id); END"
+    )
+    db.execute(
+        "CREATE TRIGGER label_codes_on_delete AFTER DELETE ON labels"
+        " BEGIN DELETE FROM label_codes WHERE id >= OLD.id; END"
+    )
+    code_labels_after(db, 0)
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -1,0 +1,179 @@
+"""Schema m004_dataset: the integer codes of every label row that export and analysis read.
+
+The codes must equal the labels after every write path (UI label with timing, review
+label, retraction, import, merge), after an upgrade of a release-0.1.0 database, and
+after a hand edit (the reader then falls back to the labels); ``framing check`` names
+a code that differs from its label.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from framing.cli import main
+from framing.models import Document, UnitDraft
+from framing.store import Store, migrations
+from framing.store.codes import check_label_codes
+from framing.store.dataset import _independent_codes_from_labels
+
+RELEASE_DB = Path(__file__).parent / "data" / "release-0.1.0.db"
+
+
+def _content(store: Store, *, timing: bool = True) -> list[tuple[Any, ...]]:
+    """Every independent label the readers return, as comparable tuples."""
+    order = store.unit_order()
+    pos = {u: i for i, u in enumerate(order)}
+    c = store.independent_label_codes(pos) if timing else store.independent_label_values(pos)
+    rows = []
+    for i in range(len(c.pos)):
+        active = c.active[i]
+        rows.append(
+            (
+                order[c.pos[i]],
+                c.annotators[c.annotator[i]],
+                c.dimensions[c.dimension[i]],
+                str(c.values[c.value[i]]),
+                c.times[c.time[i]],
+                c.shown_values[c.shown[i]],
+                None if active != active else int(active),
+                c.cond_values[c.cond[i]],
+                c.phase_values[c.phase[i]],
+            )
+        )
+    return sorted(rows)
+
+
+def _from_labels(store: Store, *, timing: bool = True) -> list[tuple[Any, ...]]:
+    """The same through the text path (the fallback), read directly."""
+    real = store.coded_label_scan
+    store.coded_label_scan = lambda **kw: None  # type: ignore[method-assign]
+    try:
+        return _content(store, timing=timing)
+    finally:
+        store.coded_label_scan = real  # type: ignore[method-assign]
+
+
+def _assert_codes_match(store: Store) -> None:
+    assert store.label_codes_current()
+    assert check_label_codes(store.db.conn) == []
+    assert store.coded_label_scan(timing=True) is not None
+    assert _content(store) == _from_labels(store)
+    assert _content(store, timing=False) == _from_labels(store, timing=False)
+
+
+def _store(path: Path) -> tuple[Store, list[str]]:
+    s = Store.open(path)
+    drafts = [UnitDraft(i, i * 10, i * 10 + 8, f"sentence {i}") for i in range(6)]
+    s.ingest([(Document("a", "a.txt", sha256="a"), drafts)])
+    return s, [u.unit_id for u in s.iter_units()]
+
+
+def test_release_database_upgrade_codes_every_label(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    shutil.copy(RELEASE_DB, db)
+    conn = sqlite3.connect(db)
+    before = conn.execute("SELECT * FROM labels ORDER BY id").fetchall()
+    conn.close()
+    assert len(before) >= 540 and any(r[4] is None for r in before)
+    store = Store.open(db)
+    assert "m004_dataset" in {m.name for m in migrations.applied(store.db)}
+    # every label kept as it was (m004 only adds tables), and each one has its code
+    cols = "id, unit_id, annotator, dimension, value, origin, created_at"
+    assert store.db.execute(f"SELECT {cols} FROM labels ORDER BY id").fetchall() == before
+    n_codes = store.db.execute("SELECT COUNT(*) FROM label_codes").fetchone()[0]
+    assert n_codes == len(before)
+    _assert_codes_match(store)
+    assert len(_content(store)) == len(
+        store.db.execute("SELECT * FROM independent_labels").fetchall()
+    )
+    store.close()
+    Store.open(db, readonly=True).close()
+
+
+def test_every_write_path_keeps_the_codes_current(tmp_path: Path) -> None:
+    s, ids = _store(tmp_path / "a.db")
+    # UI labels with timing and a hint condition
+    s.add_label(ids[0], "ann", "frame", "Economic", hints_condition="on", shown_at="t0",
+                active_ms=1200)  # fmt: skip
+    s.add_label(ids[0], "ann", "certainty", "high", hints_condition="on", shown_at="t0")
+    s.add_label(ids[1], "ann", "actors", ["b", "a"])  # a multi value
+    _assert_codes_match(s)
+    # a retraction, then a label again, then a retraction that stays
+    s.add_label(ids[0], "ann", "certainty", None)
+    s.add_label(ids[2], "bob", "frame", "Political")
+    s.add_label(ids[2], "bob", "frame", None)
+    _assert_codes_match(s)
+    # a review label (after seeing the others): not independent, never read
+    s.record_exposure("ann", ids[2])
+    s.add_label(ids[2], "ann", "frame", "Political")
+    _assert_codes_match(s)
+    # import: new annotator, new values, a change of a current label
+    s.import_labels([(ids[3], "cat", "frame", "Legal"), (ids[0], "ann", "frame", "Moral")])
+    _assert_codes_match(s)
+    got = {(r[0], r[1], r[2]): r[3] for r in _content(s)}
+    assert got[(ids[0], "ann", "frame")] == "Moral"
+    assert (ids[0], "ann", "certainty") not in got  # retracted
+    assert (ids[2], "bob", "frame") not in got  # retracted
+    assert (ids[2], "ann", "frame") not in got  # ann's only label there is a review label
+    assert got[(ids[1], "ann", "actors")] == str(["a", "b"])
+    s.close()
+    # merge: the histories of an offline copy
+    other, _ = _store(tmp_path / "b.db")
+    other.add_label(ids[4], "dan", "frame", "Economic", shown_at="t9", active_ms=5)
+    other.close()
+    s = Store.open(tmp_path / "a.db")
+    s.merge([tmp_path / "b.db"])
+    _assert_codes_match(s)
+    assert any(r[1] == "dan" and r[6] == 5 for r in _content(s))
+
+
+def test_hand_edits_make_readers_fall_back_until_the_next_write(tmp_path: Path) -> None:
+    s, ids = _store(tmp_path / "a.db")
+    for i, u in enumerate(ids):
+        s.add_label(u, "ann", "frame", "Economic" if i % 2 else "Political")
+    # changed by hand: the trigger drops that code and the later ones
+    s.db.execute("UPDATE labels SET value = 'Legal' WHERE id = 3")
+    assert not s.label_codes_current()
+    assert s.coded_label_scan(timing=False) is None
+    assert "Legal" in {r[3] for r in _content(s)}  # the fallback reads labels
+    # inserted by hand: lag
+    s.db.execute(
+        "INSERT INTO labels (unit_id, annotator, dimension, value, origin, created_at)"
+        " VALUES (?, 'ann', 'certainty', 'low', 'hand', 'x')",
+        [ids[0]],
+    )
+    s.add_label(ids[5], "bob", "frame", "Moral")  # the next write codes them all
+    _assert_codes_match(s)
+    # deleted by hand
+    s.db.execute("DELETE FROM labels WHERE id = 2")
+    assert check_label_codes(s.db.conn) == []
+    s.add_label(ids[5], "bob", "frame", "Legal")
+    _assert_codes_match(s)
+
+
+def test_check_names_a_code_that_differs_from_its_label(tmp_path: Path) -> None:
+    s, ids = _store(tmp_path / "a.db")
+    s.add_label(ids[0], "ann", "frame", "Economic")
+    s.add_label(ids[1], "ann", "frame", "Political")
+    s.db.execute("UPDATE label_codes SET value = (SELECT value FROM label_codes WHERE id = 1)"
+                 " WHERE id = 2")  # fmt: skip
+    s.db.conn.commit()
+    s.close()
+    res = CliRunner().invoke(main, ["check", "--db", str(tmp_path / "a.db")])
+    assert res.exit_code != 0
+    assert "label codes: the code of label 2 differs from its label row" in res.output
+
+
+def test_fallback_reads_what_the_codes_read(tmp_path: Path) -> None:
+    s, ids = _store(tmp_path / "a.db")
+    rows = [(u, f"a{k}", d, v) for k in range(3) for u in ids for d, v in
+            (("frame", f"F{k}"), ("certainty", "low"))]  # fmt: skip
+    s.import_labels(rows)
+    direct = _independent_codes_from_labels(s, {u: i for i, u in enumerate(ids)})
+    assert len(direct.pos) == len(rows)
+    _assert_codes_match(s)
