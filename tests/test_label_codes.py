@@ -8,6 +8,7 @@ a code that differs from its label.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -177,3 +178,101 @@ def test_fallback_reads_what_the_codes_read(tmp_path: Path) -> None:
     direct = _independent_codes_from_labels(s, {u: i for i, u in enumerate(ids)})
     assert len(direct.pos) == len(rows)
     _assert_codes_match(s)
+
+
+# ------------------------------------------------------------- text features (m004)
+
+_CUES_JSON1 = (
+    "SELECT COALESCE(d.source, ''), json_extract(c.value, '$.type'), COUNT(*)"
+    " FROM units u JOIN documents d ON d.doc_id = u.doc_id, json_each(u.hints, '$.cues') c"
+    " WHERE u.queued = 1 AND u.hints IS NOT NULL GROUP BY 1, 2"
+)
+_ACTORS_JSON1 = (
+    "SELECT src, actor, MIN(name), COUNT(*), TOTAL(reported) FROM ("
+    " SELECT DISTINCT u.unit_id, COALESCE(d.source, '') AS src,"
+    "  json_extract(a.value, '$.id') AS actor, json_extract(a.value, '$.name') AS name,"
+    "  EXISTS (SELECT 1 FROM json_each(u.hints, '$.cues') c"
+    "   WHERE json_extract(c.value, '$.type') IN ('attribution', 'quote')) AS reported"
+    " FROM units u JOIN documents d ON d.doc_id = u.doc_id, json_each(u.hints, '$.actors') a"
+    " WHERE u.queued = 1 AND u.hints IS NOT NULL)"
+    " WHERE actor IS NOT NULL GROUP BY src, actor ORDER BY src, actor"
+)
+
+
+def _assert_features_match(store: Store) -> None:
+    """The stored per-unit features sum to what JSON1 over every unit's hints gives."""
+    cues = sorted(store.cue_counts_by_source())
+    assert cues == sorted(tuple(r) for r in store.db.execute(_CUES_JSON1))
+    actors = store.actor_counts_by_source()
+    assert actors == [tuple(r) for r in store.db.execute(_ACTORS_JSON1)]
+
+
+def _hints(*cues: str, actors: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "cues": [{"type": c, "text": "x", "start": 0, "end": 1} for c in cues],
+        "actors": [{"id": a, "name": a.title(), "text": a, "start": 0, "end": 1} for a in actors],
+    }
+
+
+def test_release_database_upgrade_stores_the_text_features(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    shutil.copy(RELEASE_DB, db)
+    store = Store.open(db)
+    assert store.db.execute("SELECT COUNT(*) FROM unit_cues").fetchone()[0] > 0
+    assert store.db.execute("SELECT COUNT(*) FROM unit_actors").fetchone()[0] > 0
+    _assert_features_match(store)
+
+
+def test_text_features_follow_every_change_of_the_units(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "a.db")
+    drafts = [
+        UnitDraft(0, 0, 8, "one", hints=_hints("hedge", "hedge", actors=("taliban",))),
+        UnitDraft(1, 10, 18, "two", hints=_hints("attribution", actors=("taliban", "un"))),
+        UnitDraft(2, 20, 28, "three", hints=None),
+    ]
+    s.ingest([(Document("a", "a.txt", sha256="a", source="S"), drafts)])
+    s.ingest([(Document("b", "b.txt", sha256="b", source="T"), drafts[:1])])
+    _assert_features_match(s)
+    assert ("S", "hedge", 2) in s.cue_counts_by_source()
+    # a unit taken out of the queue, and hints edited by hand
+    first = s.db.execute(
+        "SELECT unit_id FROM units WHERE doc_id = 'a' ORDER BY position"
+    ).fetchone()
+    s.db.execute("UPDATE units SET queued = 0 WHERE unit_id = ?", [first[0]])
+    s.db.execute(
+        "UPDATE units SET hints = ? WHERE doc_id = 'b'",
+        [json.dumps(_hints("quote", actors=("un",)))],
+    )
+    s.db.execute("UPDATE units SET hints = 'not json' WHERE position = 2")
+    _assert_features_match_tolerant(s)
+    # a document replaced (its units deleted and inserted again)
+    s.ingest(
+        [
+            (
+                Document("b", "b.txt", sha256="b2", source="T"),
+                [UnitDraft(0, 0, 8, "new", hints=_hints("booster"))],
+            )
+        ]
+    )
+    _assert_features_match_tolerant(s)
+    assert ("T", "booster", 1) in s.cue_counts_by_source()
+    assert not any(r[0] == "T" for r in s.actor_counts_by_source())
+
+
+def _assert_features_match_tolerant(store: Store) -> None:
+    """As :func:`_assert_features_match`, with the units whose hints are not JSON (which
+    JSON1 cannot read at all) left out of the reference."""
+    bad = store.db.execute("SELECT COUNT(*) FROM units WHERE NOT json_valid(hints)").fetchone()[0]
+    if not bad:
+        _assert_features_match(store)
+        return
+    saved = store.db.execute(
+        "SELECT unit_id, hints FROM units WHERE NOT json_valid(hints)"
+    ).fetchall()
+    store.db.execute("UPDATE units SET hints = NULL WHERE NOT json_valid(hints)")
+    try:
+        _assert_features_match(store)
+    finally:
+        store.db.conn.executemany(
+            "UPDATE units SET hints = ? WHERE unit_id = ?", [(h, u) for u, h in saved]
+        )

@@ -73,32 +73,26 @@ class DatasetMixin(CodesMixin):
         ]
 
     def cue_counts_by_source(self) -> list[tuple[str, str, int]]:
-        """``(source, cue type, cues)`` over the stored hints of queued units (JSON1)."""
+        """``(source, cue type, cues)`` over the stored hints of queued units (from
+        ``unit_cues``, which triggers keep equal to the hints: schema m004)."""
         return [
             tuple(r)
             for r in self.db.execute(
-                "SELECT COALESCE(d.source, ''), json_extract(c.value, '$.type'), COUNT(*)"
-                " FROM units u JOIN documents d ON d.doc_id = u.doc_id,"
-                " json_each(u.hints, '$.cues') c"
-                " WHERE u.queued = 1 AND u.hints IS NOT NULL GROUP BY 1, 2"
+                "SELECT COALESCE(d.source, ''), c.type, SUM(c.n) FROM unit_cues c"
+                " JOIN documents d ON d.doc_id = c.doc_id WHERE c.queued = 1 GROUP BY 1, 2"
             )
         ]
 
     def actor_counts_by_source(self) -> list[tuple[str, str, str, int, int]]:
         """``(source, actor id, name, units mentioning it, of those units with an
-        attribution or quote cue)`` over queued units (JSON1)."""
+        attribution or quote cue)`` over queued units (from ``unit_actors``: one row per
+        unit, actor id and name, kept equal to the hints by triggers: schema m004)."""
         return [
             tuple(r)
             for r in self.db.execute(
-                "SELECT src, actor, MIN(name), COUNT(*), TOTAL(reported) FROM ("
-                " SELECT DISTINCT u.unit_id, COALESCE(d.source, '') AS src,"
-                "  json_extract(a.value, '$.id') AS actor, json_extract(a.value, '$.name') AS name,"
-                "  EXISTS (SELECT 1 FROM json_each(u.hints, '$.cues') c"
-                "   WHERE json_extract(c.value, '$.type') IN ('attribution', 'quote')) AS reported"
-                " FROM units u JOIN documents d ON d.doc_id = u.doc_id,"
-                " json_each(u.hints, '$.actors') a"
-                " WHERE u.queued = 1 AND u.hints IS NOT NULL)"
-                " WHERE actor IS NOT NULL GROUP BY src, actor ORDER BY src, actor"
+                "SELECT COALESCE(d.source, '') AS src, a.actor, MIN(a.name), COUNT(*),"
+                " TOTAL(a.reported) FROM unit_actors a JOIN documents d ON d.doc_id = a.doc_id"
+                " WHERE a.queued = 1 GROUP BY src, a.actor ORDER BY src, a.actor"
             )
         ]
 

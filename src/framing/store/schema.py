@@ -279,6 +279,25 @@ def code_labels_after(db: Database, after_id: int) -> None:
     )
 
 
+def _unit_feature_inserts(u: str, units: str = "") -> list[str]:
+    """The rows of ``unit_cues`` and ``unit_actors`` for the unit ``u`` (``NEW`` in a
+    trigger; in the backfill the alias of every unit, with ``units`` its FROM item).
+    Hints that are not valid JSON count as none (never an error)."""
+    hints = f"CASE WHEN json_valid({u}.hints) THEN {u}.hints ELSE '{{}}' END"
+    cues = f"json_each({hints}, '$.cues')"
+    return [
+        "INSERT INTO unit_cues (unit_id, doc_id, queued, type, n)"
+        f" SELECT {u}.unit_id, {u}.doc_id, {u}.queued, json_extract(c.value, '$.type'),"
+        f" COUNT(*) FROM {units}{cues} AS c GROUP BY 1, 4",
+        "INSERT INTO unit_actors (unit_id, doc_id, queued, actor, name, reported)"
+        f" SELECT DISTINCT {u}.unit_id, {u}.doc_id, {u}.queued, json_extract(a.value, '$.id'),"
+        f" json_extract(a.value, '$.name'), EXISTS (SELECT 1 FROM {cues} AS c"
+        "  WHERE json_extract(c.value, '$.type') IN ('attribution', 'quote'))"
+        f" FROM {units}json_each({hints}, '$.actors') AS a"
+        " WHERE json_extract(a.value, '$.id') IS NOT NULL",
+    ]
+
+
 @migrations()
 def m004_dataset(db: Database) -> None:
     """Integer codes of every label row (issue 10): what export and analysis read.
@@ -315,6 +334,34 @@ def m004_dataset(db: Database) -> None:
         " BEGIN DELETE FROM label_codes WHERE id >= OLD.id; END"
     )
     code_labels_after(db, 0)
+    # Text features per unit, from its stored hints: cue counts by type, and the actors
+    # it mentions (with whether it carries an attribution or quote cue).  Triggers keep
+    # them equal to ``units.hints`` whatever writes the units (ingest, re-segmentation,
+    # adjudication, a hand edit), so an analysis sums them instead of parsing the JSON
+    # of every unit again.  ``doc_id`` and ``queued`` are copied: no join with units.
+    db.execute(
+        "CREATE TABLE unit_cues (unit_id TEXT NOT NULL, doc_id TEXT NOT NULL,"
+        " queued INTEGER NOT NULL, type TEXT, n INTEGER NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE unit_actors (unit_id TEXT NOT NULL, doc_id TEXT NOT NULL,"
+        " queued INTEGER NOT NULL, actor TEXT NOT NULL, name TEXT, reported INTEGER NOT NULL)"
+    )
+    for sql in _unit_feature_inserts("u", "units AS u, "):
+        db.execute(sql)
+    db.execute("CREATE INDEX idx_unit_cues_unit ON unit_cues (unit_id)")
+    db.execute("CREATE INDEX idx_unit_actors_unit ON unit_actors (unit_id)")
+    delete = (
+        "DELETE FROM unit_cues WHERE unit_id = OLD.unit_id;"
+        " DELETE FROM unit_actors WHERE unit_id = OLD.unit_id;"
+    )
+    insert = " ".join(f"{q};" for q in _unit_feature_inserts("NEW"))
+    db.execute(f"CREATE TRIGGER unit_features_on_insert AFTER INSERT ON units BEGIN {insert} END")
+    db.execute(
+        "CREATE TRIGGER unit_features_on_update AFTER UPDATE OF unit_id, doc_id, queued, hints"
+        f" ON units BEGIN {delete} {insert} END"
+    )
+    db.execute(f"CREATE TRIGGER unit_features_on_delete AFTER DELETE ON units BEGIN {delete} END")
 
 
 SCHEMA_VERSION = len(migrations._migrations)
