@@ -25,6 +25,7 @@ from framing.analysis.contracts import (
     Sensitivity,
     SensitivityRow,
 )
+from framing.analysis.data import coded_matrices
 from framing.analysis.features import text_features
 from framing.analysis.stats import (
     adjusted_residuals,
@@ -93,6 +94,7 @@ def _dimension(
     n_boot: int,
     n_perm: int,
     rng: np.random.Generator,
+    cache: dict[Any, Any] | None = None,
 ) -> DimensionResult:
     dim = chosen.dimension
     label_ids = [lab.id for lab in dim.labels]
@@ -144,7 +146,7 @@ def _dimension(
     )
     method, p, n = (
         document_permutation_test(
-            doc_labels, index.doc_source[docs], n_src, res["chi2"], n_perm, rng
+            doc_labels, index.doc_source[docs], n_src, res["chi2"], n_perm, rng, cache
         )
         if res["chi2"] is not None
         else ("none", None, 0)
@@ -198,20 +200,26 @@ def _sensitivity(
     main_labels: str,
     main: dict[str, DimensionResult],
     *,
+    matrices: dict[str, Any],
     alpha: float,
     n_perm: int,
     seed: int,
 ) -> Sensitivity:
     choices = (["gold"] if gold else []) + ["majority", *columns.annotators]
     rows: list[SensitivityRow] = []
+    # every run below starts from the seed: the document orders are drawn once
+    cache: dict[Any, Any] = {}
     for choice in choices:
         if choice == main_labels:
             results = main
         else:
-            chosen = choose_labels(store, codebook, choice, columns=columns, gold=gold)
+            chosen = choose_labels(
+                store, codebook, choice, columns=columns, gold=gold, matrices=matrices
+            )
             rng = np.random.default_rng(seed)
             results = {
-                d: _dimension(c, index, n_boot=0, n_perm=n_perm, rng=rng) for d, c in chosen.items()
+                d: _dimension(c, index, n_boot=0, n_perm=n_perm, rng=rng, cache=cache)
+                for d, c in chosen.items()
             }
         for dim_id, r in results.items():
             p = r.get("p")
@@ -251,7 +259,10 @@ def analyze(
     # independent labels only: a label made after seeing another's is not a judgement
     columns = store.independent_label_columns()
     gold = store.current_gold()
-    chosen = choose_labels(store, codebook, labels, columns=columns, gold=gold)
+    # the coded matrices once, for the main run and every sensitivity run
+    single = [d.id for d in codebook.dimensions if d.kind != "multi"]
+    matrices = coded_matrices(store, codebook, single, columns=columns)
+    chosen = choose_labels(store, codebook, labels, columns=columns, gold=gold, matrices=matrices)
     index = UnitIndex(store)
     index.code_columns(columns.unit_ids)
     if not index.doc_ids:
@@ -291,6 +302,7 @@ def analyze(
             index,
             labels,
             dims,
+            matrices=matrices,
             alpha=alpha,
             n_perm=n_perm,
             seed=seed,

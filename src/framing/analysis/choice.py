@@ -65,11 +65,14 @@ def choose_labels(
     *,
     columns: LabelColumns | None = None,
     gold: dict[tuple[str, str], tuple[LabelValue, str, float | None]] | None = None,
+    matrices: dict[str, CodedMatrix] | None = None,
 ) -> dict[str, ChosenLabels]:
     """Per single/ordinal dimension, the chosen label of each unit that has one.
 
     ``labels`` is ``gold``, ``majority`` or an annotator's name.  Raises
     :class:`FramingError` for an unknown annotator or gold without a gold table.
+    ``matrices`` (:func:`coded_matrices` of ``columns``) saves building them again
+    when several choices are made from the same columns.
     """
     cols = store.current_label_columns() if columns is None else columns
     dims = [d for d in codebook.dimensions if d.kind != "multi"]
@@ -100,7 +103,7 @@ def choose_labels(
         raise FramingError(
             f"--labels {labels!r}: not gold, majority or an annotator (annotators: {known})"
         )
-    mats = coded_matrices(store, codebook, [d.id for d in dims], columns=cols)
+    mats = matrices or coded_matrices(store, codebook, [d.id for d in dims], columns=cols)
     for dim in dims:
         m = mats[dim.id]
         if labels == "majority":

@@ -161,11 +161,15 @@ def document_permutation_test(
     observed: float,
     n_perm: int,
     rng: np.random.Generator,
+    cache: dict[Any, Any] | None = None,
 ) -> tuple[str, float | None, int]:
     """``(method, p, permutations)`` of χ² when sources are re-assigned to documents.
 
     ``doc_labels`` is documents × labels (label counts of each document's units),
-    ``doc_source`` each document's source index.
+    ``doc_source`` each document's source index.  ``cache`` (a dict shared by calls)
+    keeps the random orders drawn from a generator state, so a later call that starts
+    from the same state (the sensitivity runs each start from the seed) reuses them and
+    leaves ``rng`` where drawing them would have: same orders, same p, drawn once.
     """
     n_docs = len(doc_source)
     if n_docs < 2 or n_sources < 2 or n_perm <= 0:
@@ -180,22 +184,39 @@ def document_permutation_test(
         return "exact permutation", float((stats >= observed - eps).mean()), len(stats)
     hits = 0
     block = max(1, min(256, 4_000_000 // max(1, labels.size)))  # bounded memory
-    for start in range(0, n_perm, block):
-        k = min(block, n_perm - start)
-        orders = np.stack([rng.permutation(n_docs) for _ in range(k)])
-        hits += int((_chi2_many(orders, labels, doc_source) >= observed - eps).sum())
+    key = (repr(rng.bit_generator.state), n_docs, n_perm, block)
+    cached = cache.get(key) if cache is not None else None
+    blocks: list[np.ndarray] = [] if cached is None else cached[0]
+    for i, start in enumerate(range(0, n_perm, block)):
+        if cached is None:
+            k = min(block, n_perm - start)
+            small = np.int32 if n_docs < 2**31 else np.int64
+            blocks.append(np.stack([rng.permutation(n_docs) for _ in range(k)]).astype(small))
+        hits += int((_chi2_many(blocks[i], labels, doc_source) >= observed - eps).sum())
+    if cache is not None:
+        if cached is None:
+            cache[key] = (blocks, rng.bit_generator.state)
+        else:
+            rng.bit_generator.state = cached[1]
     return "Monte Carlo permutation", (1 + hits) / (1 + n_perm), n_perm
 
 
 def _chi2_many(orders: np.ndarray, doc_labels: np.ndarray, doc_source: np.ndarray) -> np.ndarray:
     """Pearson χ² under each row of ``orders`` (permutations × documents): the first
     c₀ documents of an order go to the first source, the next c₁ to the second, ...
-    (cₛ: each source's number of documents), so a table is one gather and one
-    ``np.add.reduceat`` — O(documents × labels) per permutation.  Cells with a zero
-    expected count (a label no unit has) add nothing, as when such columns are dropped."""
+    (cₛ: each source's number of documents).  Each document's source under each order
+    is scattered into one small array, and each source's table row is one matrix
+    product (permutations × documents)·(documents × labels): O(documents × labels ×
+    sources) per permutation, in BLAS.  Counts are integers, so the tables are exact
+    whatever the order of summation.  Cells with a zero expected count (a label no unit
+    has) add nothing, as when such columns are dropped."""
     _, counts = np.unique(doc_source, return_counts=True)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    tables = np.add.reduceat(doc_labels[orders], starts, axis=1)  # perms × sources × labels
+    slot = np.repeat(np.arange(len(counts), dtype=np.int16), counts)  # position → source
+    assign = np.empty(orders.shape, dtype=np.int16)
+    np.put_along_axis(assign, orders, np.broadcast_to(slot, orders.shape), axis=1)
+    tables = np.stack(
+        [(assign == s).astype(np.float64) @ doc_labels for s in range(len(counts))], axis=1
+    )  # perms × sources × labels
     n = doc_labels.sum()
     row = tables.sum(axis=2, keepdims=True)
     col = doc_labels.sum(axis=0)[None, None, :]
