@@ -22,6 +22,8 @@ from framing.store import Store, migrations
 from framing.store.codes import check_label_codes
 from framing.store.dataset import _independent_codes_from_labels
 
+from .dataset_fixtures import labelled_seeds_template  # noqa: F401
+
 RELEASE_DB = Path(__file__).parent / "data" / "release-0.1.0.db"
 
 
@@ -276,3 +278,45 @@ def _assert_features_match_tolerant(store: Store) -> None:
         store.db.conn.executemany(
             "UPDATE units SET hints = ? WHERE unit_id = ?", [(h, u) for u, h in saved]
         )
+
+
+# ------------------------------------- readers: codes and labels give the same outputs
+
+
+def test_analyze_and_export_read_the_same_from_codes_and_from_labels(
+    labelled_seeds_template: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    db = tmp_path / "seeds.db"
+    shutil.copy(labelled_seeds_template, db)
+    s = Store.open(db)
+    units = [u.unit_id for u in s.iter_units(queued_only=True)]
+    # some history: a changed label, a retraction, a review label, UI timing
+    s.add_label(units[0], "amina", "frame", "economic", shown_at="t1", active_ms=900)
+    s.add_label(units[1], "boris", "certainty", None)
+    s.record_exposure("chen", units[2])
+    s.add_label(units[2], "chen", "frame", "economic")
+    s.close()
+
+    def outputs(tag: str) -> list[bytes]:
+        out = tmp_path / tag
+        args = ["--db", str(db)]
+        for cmd in (
+            ["analyze", "--json", "-o", str(out.with_suffix(".json")), "--n-boot", "50"],
+            ["export", "-o", str(out.with_suffix(".jsonl"))],
+            ["export", "--format", "parquet", "-o", str(out.with_suffix(".parquet"))],
+        ):
+            res = CliRunner().invoke(main, [*cmd, *args])
+            assert res.exit_code == 0, res.output
+        report = json.loads(out.with_suffix(".json").read_text())
+        report["meta"].pop("generated_at")
+        return [
+            json.dumps(report).encode(),
+            out.with_suffix(".jsonl").read_bytes(),
+            out.with_suffix(".parquet").read_bytes(),
+        ]
+
+    from_codes = outputs("codes")
+    monkeypatch.setattr(Store, "coded_label_scan", lambda self, **kw: None)
+    assert outputs("labels") == from_codes

@@ -37,51 +37,31 @@ from framing.analysis.stats import (
 )
 from framing.models import Codebook, FramingError
 from framing.store import LabelColumns, Store
+from framing.store.dataset import UnitLayout
 
 #: Sources with fewer documents than this get a plain warning.
 MIN_DOCUMENTS = 3
 
 
 class UnitIndex:
-    """unit id → (document index, source index), read once from the store."""
+    """unit position → (document index, source index), read once from the store
+    (:meth:`Store.unit_layout`, integers only).  Documents without units and units
+    whose document is missing take no part; sources are sorted by name."""
 
-    def __init__(self, store: Store) -> None:
-        self.doc_ids: list[str] = []
-        self.sources: list[str] = []
-        doc_code: dict[str, int] = {}
-        src_code: dict[str, int] = {}
-        self.unit: dict[str, int] = {}
-        docs: list[int] = []
-        doc_src: list[int] = []
-        for unit_id, doc_id, source, _queued in store.unit_index():
-            d = doc_code.get(doc_id)
-            if d is None:
-                d = doc_code[doc_id] = len(self.doc_ids)
-                self.doc_ids.append(doc_id)
-                s = src_code.get(source)
-                if s is None:
-                    s = src_code[source] = len(self.sources)
-                    self.sources.append(source)
-                doc_src.append(s)
-            self.unit[unit_id] = len(docs)
-            docs.append(d)
-        self.unit_doc = np.array(docs, dtype=np.int64)
-        self.doc_source = np.array(doc_src, dtype=np.int64)
-        order = sorted(range(len(self.sources)), key=lambda i: self.sources[i])
-        # sources sorted by name: stable tables whatever the document order
-        recode = np.empty(len(order), dtype=np.int64)
-        recode[order] = np.arange(len(order))
-        self.doc_source = recode[self.doc_source] if len(order) else self.doc_source
-        self.sources = [self.sources[i] for i in order]
+    def __init__(self, store: Store, layout: UnitLayout | None = None) -> None:
+        lay = store.unit_layout() if layout is None else layout
+        self.doc_ids: list[str] = lay.doc_ids
+        self.sources = sorted(set(lay.doc_sources))
+        src_code = {s: i for i, s in enumerate(self.sources)}
+        self.unit_doc = lay.doc
+        self.doc_source = np.array([src_code[s] for s in lay.doc_sources], dtype=np.int64)
 
-    def docs_of(self, unit_ids: list[str]) -> np.ndarray:
-        """Positions (into ``unit_doc``) of ``unit_ids``; −1 for an id not in ``units``."""
-        get = self.unit.get
-        return np.fromiter((get(u, -1) for u in unit_ids), dtype=np.int64, count=len(unit_ids))
-
-    def code_columns(self, unit_ids: list[str]) -> None:
-        """Map the label columns' unit codes to unit positions, once per analysis."""
-        self.unit_of_code = self.docs_of(unit_ids)
+    def code_columns(self, columns: LabelColumns) -> None:
+        """Map the label columns' unit codes to unit positions (−1: a unit whose
+        document is missing), once per analysis."""
+        assert columns.positions is not None
+        pos = columns.positions
+        self.unit_of_code = np.where(self.unit_doc[pos] >= 0, pos, -1) if len(pos) else pos
 
     def display(self, source: str) -> str:
         return source or "(no source)"
@@ -257,14 +237,15 @@ def analyze(
 ) -> AnalysisReport:
     """The source-bias analysis of every single and ordinal dimension."""
     # independent labels only: a label made after seeing another's is not a judgement
-    columns = store.independent_label_columns()
+    layout = store.unit_layout()
+    columns = store.independent_label_columns(layout)
     gold = store.current_gold()
     # the coded matrices once, for the main run and every sensitivity run
     single = [d.id for d in codebook.dimensions if d.kind != "multi"]
     matrices = coded_matrices(store, codebook, single, columns=columns)
     chosen = choose_labels(store, codebook, labels, columns=columns, gold=gold, matrices=matrices)
-    index = UnitIndex(store)
-    index.code_columns(columns.unit_ids)
+    index = UnitIndex(store, layout)
+    index.code_columns(columns)
     if not index.doc_ids:
         raise FramingError(f"{store.path}: no documents; run `framing ingest` first")
     rng = np.random.default_rng(seed)

@@ -147,15 +147,66 @@ class DatasetMixin(CodesMixin):
         needs, read faster."""
         return _independent_codes(self, unit_pos, timing=False)
 
-    def independent_label_columns(self) -> LabelColumns:
-        """Each annotator's latest *independent* label (made before seeing anybody
-        else's) as :class:`LabelColumns`, like :meth:`current_label_columns` but
-        without review labels: what an analysis of the annotators' judgements uses."""
+    def unit_layout(self) -> UnitLayout:
+        """Every unit in document and position order (:meth:`unit_order`'s order) as
+        integers: its label code and its document; see :class:`UnitLayout`.  One
+        scan, and no unit id becomes a Python string."""
         import numpy as np
 
-        order = self.unit_order()
-        c = self.independent_label_values({u: i for i, u in enumerate(order)})
-        units, unit = np.unique(c.pos, return_inverse=True)
+        from framing.store.codes import _fetch_int_rows
+
+        docs = self.db.execute(
+            "SELECT rowid, doc_id, COALESCE(source, '') FROM documents"
+        ).fetchall()
+        rows = _fetch_int_rows(
+            self.db.execute(
+                "SELECT COALESCE(lu.code, -1), COALESCE(d.rowid, -1) FROM units u"
+                " LEFT JOIN documents d ON d.doc_id = u.doc_id"
+                " LEFT JOIN label_units lu ON lu.unit_id = u.unit_id"
+                " ORDER BY u.doc_id, u.position"
+            ),
+            2,
+        )
+        rowid = rows[:, 1]
+        # units come grouped by document (ordered by doc_id): a new document starts
+        # wherever the rowid changes; units of a missing document get −1
+        found = rowid >= 0
+        start = np.flatnonzero(found & np.append(True, rowid[1:] != rowid[:-1]))
+        doc = np.full(len(rowid), -1, np.int64)
+        doc[start] = np.arange(len(start))
+        doc = np.maximum.accumulate(doc) if len(doc) else doc
+        doc[~found] = -1
+        by_rowid = {r[0]: (r[1], r[2]) for r in docs}
+        meta = [by_rowid[r] for r in rowid[start].tolist()]
+        return UnitLayout(
+            code=rows[:, 0].copy(),
+            doc=doc,
+            doc_ids=[m[0] for m in meta],
+            doc_sources=[m[1] for m in meta],
+        )
+
+    def independent_label_columns(self, layout: UnitLayout | None = None) -> LabelColumns:
+        """Each annotator's latest *independent* label (made before seeing anybody
+        else's) as :class:`LabelColumns`, like :meth:`current_label_columns` but
+        without review labels: what an analysis of the annotators' judgements uses.
+        ``positions`` holds each unit's place in :meth:`unit_order`; with ``layout``
+        (:meth:`unit_layout`) and current label codes no unit id is looked up."""
+        import numpy as np
+
+        scan = self.coded_label_scan(timing=False) if layout is not None else None
+        if scan is not None and layout is not None:
+            upos = np.full(len(scan.keys["unit"]), -1, np.int64)
+            labelled = np.flatnonzero(layout.code >= 0)
+            upos[layout.code[labelled]] = labelled
+            c = _from_scan(scan, upos)
+            units, unit = np.unique(c.pos, return_inverse=True)
+            keys = scan.keys["unit"]
+            unit_ids = [keys[k] for k in layout.code[units].tolist()]
+        else:
+            order = self.unit_order()
+            c = self.independent_label_values({u: i for i, u in enumerate(order)})
+            units, unit = np.unique(c.pos, return_inverse=True)
+            unit_ids = [order[i] for i in units.tolist()]
         cols: dict[str, Any] = {"unit": unit.astype(np.int64)}
         names: dict[str, list[str]] = {}
         for name, keys in (("annotator", c.annotators), ("dimension", c.dimensions)):
@@ -166,7 +217,7 @@ class DatasetMixin(CodesMixin):
             names[name] = [keys[i] for i in by_name]
         row_order = np.lexsort((cols["dimension"], cols["annotator"], cols["unit"]))
         return LabelColumns(
-            unit_ids=[order[i] for i in units.tolist()],
+            unit_ids=unit_ids,
             annotators=names["annotator"],
             dimensions=names["dimension"],
             values=c.values,
@@ -176,6 +227,7 @@ class DatasetMixin(CodesMixin):
             dimension=cols["dimension"][row_order],
             value=c.value[row_order],
             time=c.time[row_order],
+            positions=units.astype(np.int64),
         )
 
     def iter_unit_rows(self) -> Iterator[tuple[Any, ...]]:
@@ -239,6 +291,21 @@ def _check_unit_row(r: tuple[Any, ...]) -> None:
         )
 
 
+class UnitLayout:
+    """Every unit in document and position order, as integer arrays.
+
+    ``code[i]`` is unit ``i``'s ``label_units`` code (−1: never labelled), ``doc[i]``
+    its document as an index into ``doc_ids`` / ``doc_sources`` (−1: its document is
+    missing, only in a hand-edited database); documents in ``doc_id`` order.
+    """
+
+    def __init__(self, code: Any, doc: Any, doc_ids: list[str], doc_sources: list[str]) -> None:
+        self.code = code
+        self.doc = doc
+        self.doc_ids = doc_ids
+        self.doc_sources = doc_sources
+
+
 class IndependentLabelCodes:
     """Each annotator's latest independent label as integer columns (one row per label).
 
@@ -273,13 +340,17 @@ def _independent_codes(
     store: DatasetMixin, unit_pos: dict[str, int], *, timing: bool = True
 ) -> IndependentLabelCodes:
     """From the label codes (m004) when they are current, else from ``labels``."""
+    import numpy as np
+
     scan = store.coded_label_scan(timing=timing)
     if scan is None:
         return _independent_codes_from_labels(store, unit_pos, timing=timing)
-    return _from_scan(scan, unit_pos)
+    keys = scan.keys["unit"]
+    upos = np.fromiter((unit_pos.get(u, -1) for u in keys), np.int64, len(keys))
+    return _from_scan(scan, upos)
 
 
-def _from_scan(scan: CodedScan, unit_pos: dict[str, int]) -> IndependentLabelCodes:
+def _from_scan(scan: CodedScan, upos: Any) -> IndependentLabelCodes:
     """:class:`IndependentLabelCodes` from a coded scan: numpy keeps the latest row per
     (unit, annotator, dimension), drops retractions, and recodes each column densely
     over the codes that remain (lists in code order)."""
@@ -293,8 +364,6 @@ def _from_scan(scan: CodedScan, unit_pos: dict[str, int]) -> IndependentLabelCod
     last = order[np.flatnonzero(np.append(ks[1:] != ks[:-1], True))] if len(ks) else order
     del key, order, ks
     sel = last[arr["value"][last] != scan.retracted]
-    unit_keys = scan.keys["unit"]
-    upos = np.fromiter((unit_pos.get(u, -1) for u in unit_keys), np.int64, len(unit_keys))
     pos = upos[arr["unit"][sel]]
     keep = pos >= 0
     sel = sel[keep]

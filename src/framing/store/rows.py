@@ -91,6 +91,9 @@ class LabelColumns:
     dimension: np.ndarray
     value: np.ndarray
     time: np.ndarray
+    #: ``positions[u]``: unit ``unit_ids[u]``'s place in document and position order
+    #: (:meth:`Store.unit_order`), when the reader knows it (None otherwise).
+    positions: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.unit)
