@@ -190,7 +190,7 @@ def document_permutation_test(
     for i, start in enumerate(range(0, n_perm, block)):
         if cached is None:
             k = min(block, n_perm - start)
-            small = np.int32 if n_docs < 2**31 else np.int64
+            small = np.int16 if n_docs < 2**15 else np.int32 if n_docs < 2**31 else np.int64
             blocks.append(np.stack([rng.permutation(n_docs) for _ in range(k)]).astype(small))
         hits += int((_chi2_many(blocks[i], labels, doc_source) >= observed - eps).sum())
     if cache is not None:
@@ -204,19 +204,12 @@ def document_permutation_test(
 def _chi2_many(orders: np.ndarray, doc_labels: np.ndarray, doc_source: np.ndarray) -> np.ndarray:
     """Pearson χ² under each row of ``orders`` (permutations × documents): the first
     c₀ documents of an order go to the first source, the next c₁ to the second, ...
-    (cₛ: each source's number of documents).  Each document's source under each order
-    is scattered into one small array, and each source's table row is one matrix
-    product (permutations × documents)·(documents × labels): O(documents × labels ×
-    sources) per permutation, in BLAS.  Counts are integers, so the tables are exact
-    whatever the order of summation.  Cells with a zero expected count (a label no unit
-    has) add nothing, as when such columns are dropped."""
+    (cₛ: each source's number of documents), so a table is one gather and one
+    ``np.add.reduceat`` — O(documents × labels) per permutation.  Cells with a zero
+    expected count (a label no unit has) add nothing, as when such columns are dropped."""
     _, counts = np.unique(doc_source, return_counts=True)
-    slot = np.repeat(np.arange(len(counts), dtype=np.int16), counts)  # position → source
-    assign = np.empty(orders.shape, dtype=np.int16)
-    np.put_along_axis(assign, orders, np.broadcast_to(slot, orders.shape), axis=1)
-    tables = np.stack(
-        [(assign == s).astype(np.float64) @ doc_labels for s in range(len(counts))], axis=1
-    )  # perms × sources × labels
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    tables = np.add.reduceat(doc_labels[orders], starts, axis=1)  # perms × sources × labels
     n = doc_labels.sum()
     row = tables.sum(axis=2, keepdims=True)
     col = doc_labels.sum(axis=0)[None, None, :]
