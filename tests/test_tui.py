@@ -15,7 +15,7 @@ from framing.models import Codebook, Dimension, DimensionKind, Document, Label, 
 from framing.store import Store
 from framing.tui import FramingApp, create_app
 from framing.tui.help_screen import HelpScreen
-from framing.tui.widgets.dimension_panel import DimensionPanel
+from framing.tui.widgets.dimension_stack import DimensionStack
 from framing.tui.widgets.hints_panel import HintsPanel
 from framing.tui.widgets.status_bar import StatusBar
 from framing.tui.widgets.unit_view import UnitView
@@ -77,13 +77,16 @@ def shown(app: FramingApp) -> str:
     return view(app).current_text
 
 
-def focused(app: FramingApp) -> str:
-    panels = app.annotate_screen.query(DimensionPanel)
-    return next(p.dimension.id for p in panels if p.is_open)
+def focused(app: FramingApp) -> str | None:
+    return stack(app).open_id
 
 
-def panel(app: FramingApp, dim_id: str) -> DimensionPanel:
-    return app.annotate_screen.query_one(f"#dim-{dim_id}", DimensionPanel)
+def stack(app: FramingApp) -> DimensionStack:
+    return app.annotate_screen.query_one(DimensionStack)
+
+
+def chosen(app: FramingApp, dim_id: str) -> list[str]:
+    return stack(app).chosen_ids(dim_id)
 
 
 def progress(app: FramingApp) -> tuple[float, float | None]:
@@ -148,7 +151,7 @@ async def test_undo_within_unit_and_across_units(store: Store, codebook: Codeboo
         assert shown(app) == TEXTS[0]
         assert focused(app) == "certainty"
         assert "certainty" not in store.current_labels(first, "alice")
-        assert panel(app, "frame").chosen_ids == ["Morality"]
+        assert chosen(app, "frame") == ["Morality"]
         assert progress(app) == (0, 6)
         await pilot.press("backspace")
         assert focused(app) == "frame" and "frame" not in store.current_labels(first, "alice")
@@ -215,7 +218,7 @@ async def test_80x24_shows_every_frame_label_and_collapses_the_others(
         assert TEXTS[0] in screen
         await pilot.press("e")  # the last frame label, picked at 80x24
         assert store.current_labels(first, "alice")["frame"] == "Other"
-        assert panel(app, "frame").chosen_ids == ["Other"]
+        assert chosen(app, "frame") == ["Other"]
         assert "saved " in app.annotate_screen.query_one(StatusBar).text
 
 
@@ -226,15 +229,15 @@ async def test_arriving_shows_existing_labels(store: Store, codebook: Codebook) 
     app = create_app(store, codebook, "alice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right")
-        assert panel(app, "perspective").chosen_ids == ["fnf_paper"]
-        assert panel(app, "frame").chosen_ids == []  # bob's label is not alice's
+        assert chosen(app, "perspective") == ["fnf_paper"]
+        assert chosen(app, "frame") == []  # bob's label is not alice's
         assert focused(app) == "frame"
         await pilot.press("up")
         assert focused(app) == "perspective"
         await pilot.press("enter")  # keeps the label, moves on
         assert focused(app) == "frame"
         assert len(store.label_history(ids[1])) == 2
-        region = panel(app, "frame").content_region  # a click on a label line picks it
+        region = stack(app).content_region  # a click on a label line picks it
         x = region.x + 3
         rows = [y for y in range(region.y, region.bottom) if app.screen.get_style_at(x, y).meta]
         meta = [app.screen.get_style_at(x, y).meta.get("@click") for y in rows]
@@ -292,7 +295,7 @@ async def test_all_done_message_and_browsing(store: Store, codebook: Codebook) -
         await pilot.press("right")
         assert end_message(again)
         await pilot.press("right")
-        assert (shown(again), panel(again, "certainty").chosen_ids) == (TEXTS[0], ["possible"])
+        assert (shown(again), chosen(again, "certainty")) == (TEXTS[0], ["possible"])
 
 
 async def test_multi_dimension_toggles_and_enter(store: Store) -> None:
@@ -313,7 +316,7 @@ async def test_multi_dimension_toggles_and_enter(store: Store) -> None:
         assert focused(app) == "actors"
         await pilot.press("1")
         assert store.current_labels(first, "alice") == {"actors": ["civilian"]}
-        assert panel(app, "actors").chosen_ids == ["civilian"]
+        assert chosen(app, "actors") == ["civilian"]
         assert len(store.label_history(first)) == 3
         await pilot.press("enter", "2")
         assert store.current_labels(first, "alice") == {"actors": ["civilian"], "stance": "b"}
@@ -338,7 +341,7 @@ async def test_hints_panel(store: Store, codebook: Codebook) -> None:
         assert "Suggested certainty\nProbable" in text and "hedge 'probably'" in text
         # Suggestions are never preselected.
         assert store.current_labels(ids[4], "alice") == {}
-        assert panel(app, "certainty").chosen_ids == []
+        assert chosen(app, "certainty") == []
         styled = {HINTED[s.start : s.end] for s in view(app).current.spans}
         assert {"said", "probably", "TTP"} <= styled
         tone = app.annotate_screen.query_one("#tone", Static).content

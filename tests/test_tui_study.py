@@ -15,7 +15,7 @@ from framing.store import Store
 from framing.study import StudySettings, codebook_signature, plan
 from framing.tui import create_app
 from framing.tui.help_screen import HelpScreen
-from framing.tui.widgets.dimension_panel import DimensionPanel
+from framing.tui.widgets.dimension_stack import DimensionStack
 from framing.tui.widgets.hints_panel import HintsPanel
 from framing.tui.widgets.others_panel import OthersPanel
 from framing.tui.widgets.unit_view import UnitView
@@ -113,10 +113,11 @@ async def test_open_mode_shows_and_marks_the_source_without_choosing_it(
         await pilot.pause()
         header = app.annotate_screen.query_one(UnitView).title_text
         assert header == "Alpha Title  ·  source: FNF paper"
-        panel = app.annotate_screen.query_one("#dim-perspective", DimensionPanel)
-        assert panel.chosen_ids == []
-        assert "◆ manifest source" in str(panel.border_subtitle)
-        grid = str(panel._grid.render())
+        stack = app.annotate_screen.query_one(DimensionStack)
+        assert stack.open_id == "perspective" and stack.chosen_ids("perspective") == []
+        assert "◆ manifest source" in stack.subtitle("perspective")
+        grid = stack.text
+        assert "◆ manifest source" in grid  # the open box's bottom caption
         line = next(x for x in grid.splitlines() if "FNF paper" in x)
         assert "◆ 3 FNF paper" in line and "●" not in grid
         assert app.annotate_screen.check_action("disagreements", ()) is True

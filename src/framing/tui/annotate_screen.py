@@ -31,7 +31,7 @@ from framing.tui.help_screen import HelpScreen, KeyRow
 from framing.tui.my_labels_screen import MyLabelsScreen
 from framing.tui.search_screen import SearchScreen
 from framing.tui.session import Session
-from framing.tui.widgets.dimension_panel import DimensionPanel
+from framing.tui.widgets.dimension_stack import DimensionStack
 from framing.tui.widgets.hints_panel import HintsPanel
 from framing.tui.widgets.others_panel import OthersPanel
 from framing.tui.widgets.status_bar import StatusBar
@@ -101,8 +101,11 @@ class AnnotateScreen(Screen[None]):
         #: (a study that also hides the title, document id, file name and source).
         self.mode = mode
         self.session = Session(store, codebook, annotator, mode=mode, hints=hints)
+        # Labels are written right after the frame that shows their effect (see
+        # _guard): the commit's fsync is not part of a key press's latency.
+        self.session.defer_writes = True
         self.codebook = codebook
-        self._panels: list[DimensionPanel] = []
+        self._stack: DimensionStack | None = None
         self._others: OthersPanel | None = None
         self._shown: str | None = "<nothing yet>"
         self._hints_pinned = False  # the annotator chose with h: resizing no longer folds
@@ -116,18 +119,18 @@ class AnnotateScreen(Screen[None]):
                 if self.mode == "open":  # in a study nobody sees anybody else's labels
                     yield OthersPanel(self.codebook.dimensions, id="others")
                 yield Static(id="end-message", markup=False)
-                with Vertical(id="dimensions"):
+                titles = {}
+                if self.mode == "blind":
                     for i, dim in enumerate(dims):
-                        panel = DimensionPanel(dim, i, len(dims))
-                        if self.mode == "blind" and dim.id == "perspective":
-                            panel.border_title = f"{i + 1}/{len(dims)} Perspective (your guess)"
-                        yield panel
+                        if dim.id == "perspective":
+                            titles[dim.id] = f"{i + 1}/{len(dims)} Perspective (your guess)"
+                yield DimensionStack(dims, titles=titles, id="dimensions")
             yield HintsPanel(self.codebook, id="hints")
         yield StatusBar(self.session.annotator, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self._panels = list(self.query(DimensionPanel))
+        self._stack = self.query_one(DimensionStack)
         found = self.query(OthersPanel)
         self._others = found.first() if found else None
         self._fit(self.app.size.width, self.app.size.height)
@@ -137,6 +140,7 @@ class AnnotateScreen(Screen[None]):
 
     def _retry_pending(self) -> None:
         """Labels that met a locked database are retried until saved (issue 7)."""
+        self.write_unsaved()
         if self.session.pending:
             self._guard(self.session.flush_pending)
 
@@ -148,8 +152,8 @@ class AnnotateScreen(Screen[None]):
         short = height < SHORT
         if short != self.has_class("-short"):
             self.set_class(short, "-short")
-            for panel in self._panels:
-                panel.refit()
+        if self._stack is not None:
+            self._stack.set_short(short)
         if not self._hints_pinned:
             self.hints_open = width >= NARROW
 
@@ -172,6 +176,7 @@ class AnnotateScreen(Screen[None]):
         unit = s.unit
         unit_id = unit.unit_id if unit else None
         status = self.query_one(StatusBar)
+        stack = self.query_one(DimensionStack)
         if unit_id != self._shown:
             self._shown = unit_id
             view = self.query_one(UnitView)
@@ -193,15 +198,11 @@ class AnnotateScreen(Screen[None]):
                 view.show(s.title(unit), shown, before, after, whole=size is None)
                 self.query_one(HintsPanel).show(shown.hints)
                 status.show_tone(unit.sentiment if s.hints != "off" else None)
-                source = s.source_label(unit)
-                for panel in self._panels:
-                    if panel.dimension.id == "perspective":
-                        panel.mark_source(source)
+                stack.mark_source("perspective", s.source_label(unit))
         self._show_header()
         if self._others is not None:
             self._others.show(s.others)
-        for i, panel in enumerate(self._panels):
-            panel.show(s.labels.get(panel.dimension.id), unit is not None and i == s.focus)
+        stack.show(s.labels, s.dim_ids[s.focus] if unit is not None else None)
         status.show_progress(s.done, s.total, s.skipped_count)
         if not s.per_document:  # a shuffled study queue (blind included) crosses documents
             status.show_document(0, 0)
@@ -252,9 +253,14 @@ class AnnotateScreen(Screen[None]):
         )
 
     def _guard(self, action: Callable[[], object], failed: str = "") -> None:
-        """Run a session action, show a store error as a notice, then re-render."""
+        """Run a session action, show a store error as a notice, then re-render.
+
+        Labels the action decides are written once the frame showing them is on
+        screen (:meth:`_compositor_refresh`), and any still unwritten are written
+        before the next action, so every action sees them in the store."""
         self.session.tick()
         try:
+            self.session.write_unsaved()
             ok = action()
         except FramingError as err:
             self.notify(str(err), severity="error", timeout=8)
@@ -262,6 +268,32 @@ class AnnotateScreen(Screen[None]):
             if ok is False and failed:
                 self.notify(failed, timeout=2)
         self.refresh_view()
+
+    def _compositor_refresh(self) -> None:
+        """Textual composites a frame: once it is out, write the labels it shows.
+
+        (``call_after_refresh`` is not reliable for this: its callback can run before
+        the widgets' repaint requests reach the screen, i.e. before the frame. If a
+        Textual release stops calling this method, the labels are still written
+        before the next key, action or exit, and by the 0.5 s retry timer.)"""
+        super()._compositor_refresh()
+        if self.session.unsaved:
+            self.call_later(self.write_unsaved)
+
+    def write_unsaved(self) -> None:
+        """Write the labels the last key decided (after its frame), then show
+        "saved" (or "pending", or the store's error and what the store holds)."""
+        try:
+            wrote = self.session.write_unsaved()
+        except FramingError as err:
+            self.notify(str(err), severity="error", timeout=8)
+            wrote = True
+        if wrote:
+            self.refresh_view()
+
+    def on_unmount(self) -> None:
+        """Nothing decided stays unwritten when the screen goes (quit, exit)."""
+        self.write_unsaved()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only the actions that apply: Confirm on a multi-label dimension, no unit
@@ -292,6 +324,7 @@ class AnnotateScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """A label key of the focused dimension picks (or toggles) that label."""
+        self.write_unsaved()  # before any binding acts on the store
         s = self.session
         if s.unit is None or not event.character:
             return
@@ -301,7 +334,7 @@ class AnnotateScreen(Screen[None]):
             event.prevent_default()
             self._choose(s.focus, label)
 
-    def on_dimension_panel_label_picked(self, message: DimensionPanel.LabelPicked) -> None:
+    def on_dimension_stack_label_picked(self, message: DimensionStack.LabelPicked) -> None:
         s = self.session
         index = s.dim_ids.index(message.dimension_id)
         label = s.dims[index].label(message.label_id)

@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from framing.models import Dimension, LabelValue
 
-_KIND_HINT = {
+KIND_HINT = {
     "single": "one label",
     "ordinal": "one step of the scale",
     "multi": "keys toggle, enter confirms",
@@ -61,6 +61,68 @@ def wrap_words(text: str, width: int) -> list[str]:
     return lines
 
 
+#: A grid plan: (columns, height in lines, column width, wrapped name lines per label).
+GridPlan = tuple[int, int, int, list[list[str]]]
+
+
+def plan_grid(dimension: Dimension, width: int) -> GridPlan:
+    """The column count that lays ``dimension``'s labels out in the fewest lines at
+    ``width``, with the column width and each label's name wrapped to fit."""
+    width = max(1, width)
+    labels = dimension.labels
+    n = len(labels)
+    best: GridPlan | None = None
+    most = max(1, min(MAX_COLUMNS, n, (width + GAP) // (MIN_COLUMN + GAP)))
+    for cols in range(1, most + 1):
+        col_w = (width - GAP * (cols - 1)) // cols
+        names = [wrap_words(lab.name, col_w - PREFIX) for lab in labels]
+        rows = -(-n // cols)
+        height = sum(
+            max(len(names[c * rows + r]) for c in range(cols) if c * rows + r < n)
+            for r in range(rows)
+        )
+        if best is None or height < best[1]:
+            best = (cols, height, col_w, names)
+    assert best is not None
+    return best
+
+
+def grid_lines(
+    dimension: Dimension, plan: GridPlan, chosen: frozenset[str], source: str | None
+) -> list[Content]:
+    """The lines of the label grid: column by column in key order, the chosen labels
+    marked ``●`` and reversed, the manifest's source marked ``◆``; a click on a label
+    runs the rendering widget's ``pick`` action."""
+    cols, _height, col_w, names = plan
+    labels = dimension.labels
+    n = len(labels)
+    rows = -(-n // cols)
+    out: list[Content] = []
+    for r in range(rows):
+        cells = [c * rows + r for c in range(cols) if c * rows + r < n]
+        tall = max(len(names[i]) for i in cells)
+        for k in range(tall):
+            parts: list[Content | str | tuple[str, str | Style]] = []
+            for j, i in enumerate(cells):
+                lab = labels[i]
+                is_chosen = lab.id in chosen
+                text = names[i][k] if k < len(names[i]) else ""
+                click = Style.from_meta({"@click": f"pick({lab.id!r})"})
+                if k == 0:
+                    mark = "●" if is_chosen else "◆" if lab.id == source else " "
+                    head = Content.assemble((mark, "bold"), " ", (lab.key, "bold $accent"), " ")
+                else:
+                    head = Content(" " * PREFIX)
+                name = Content(text)
+                if is_chosen and text:
+                    name = name.stylize(CHOSEN_STYLE)
+                cell = Content.assemble(head, name).stylize(click)
+                pad = col_w - PREFIX - len(text) if j < len(cells) - 1 else 0
+                parts += [cell, " " * (pad + GAP) if j < len(cells) - 1 else ""]
+            out.append(Content.assemble(*parts))
+    return out
+
+
 class LabelGrid(Widget):
     """The labels of one dimension in columns, chosen ones marked; click to pick."""
 
@@ -72,60 +134,16 @@ class LabelGrid(Widget):
         self.chosen: frozenset[str] = frozenset()
         #: The label the manifest names as the document's source: marked ◆, not chosen.
         self.source: str | None = None
-        self._layout: tuple[int, int, int, int, list[list[str]]] | None = None
+        self._layout: tuple[int, GridPlan] | None = None
 
-    def _plan(self, width: int) -> tuple[int, int, int, list[list[str]]]:
-        """``(columns, height, column width, wrapped name lines per label)`` at ``width``:
-        the column count giving the fewest lines (kept until the width changes)."""
-        if self._layout is not None and self._layout[0] == width:
-            return self._layout[1:]
-        labels = self.dimension.labels
-        n = len(labels)
-        best: tuple[int, int, int, list[list[str]]] | None = None
-        most = max(1, min(MAX_COLUMNS, n, (width + GAP) // (MIN_COLUMN + GAP)))
-        for cols in range(1, most + 1):
-            col_w = (width - GAP * (cols - 1)) // cols
-            names = [wrap_words(lab.name, col_w - PREFIX) for lab in labels]
-            rows = -(-n // cols)
-            height = sum(
-                max(len(names[c * rows + r]) for c in range(cols) if c * rows + r < n)
-                for r in range(rows)
-            )
-            if best is None or height < best[1]:
-                best = (cols, height, col_w, names)
-        assert best is not None
-        self._layout = (width, *best)
-        return best
+    def _plan(self, width: int) -> GridPlan:
+        """The grid plan at ``width`` (kept until the width changes)."""
+        if self._layout is None or self._layout[0] != width:
+            self._layout = (width, plan_grid(self.dimension, width))
+        return self._layout[1]
 
     def _lines(self, width: int) -> list[Content]:
-        cols, _height, col_w, names = self._plan(max(1, width))
-        labels = self.dimension.labels
-        n = len(labels)
-        rows = -(-n // cols)
-        out: list[Content] = []
-        for r in range(rows):
-            cells = [c * rows + r for c in range(cols) if c * rows + r < n]
-            tall = max(len(names[i]) for i in cells)
-            for k in range(tall):
-                parts: list[Content | str | tuple[str, str | Style]] = []
-                for j, i in enumerate(cells):
-                    lab = labels[i]
-                    chosen = lab.id in self.chosen
-                    text = names[i][k] if k < len(names[i]) else ""
-                    click = Style.from_meta({"@click": f"pick({lab.id!r})"})
-                    if k == 0:
-                        mark = "●" if chosen else "◆" if lab.id == self.source else " "
-                        head = Content.assemble((mark, "bold"), " ", (lab.key, "bold $accent"), " ")
-                    else:
-                        head = Content(" " * PREFIX)
-                    name = Content(text)
-                    if chosen and text:
-                        name = name.stylize(CHOSEN_STYLE)
-                    cell = Content.assemble(head, name).stylize(click)
-                    pad = col_w - PREFIX - len(text) if j < len(cells) - 1 else 0
-                    parts += [cell, " " * (pad + GAP) if j < len(cells) - 1 else ""]
-                out.append(Content.assemble(*parts))
-        return out
+        return grid_lines(self.dimension, self._plan(max(1, width)), self.chosen, self.source)
 
     def render(self) -> Content:
         return Content("\n").join(self._lines(self.content_region.width or self.size.width))
@@ -159,7 +177,7 @@ class DimensionPanel(Vertical, can_focus=False):
         self.dimension = dimension
         self.heading = f"{index + 1}/{count} {dimension.id.replace('_', ' ').title()}"
         self.border_title = self.heading
-        self.border_subtitle = _KIND_HINT.get(dimension.kind, dimension.kind)
+        self.border_subtitle = KIND_HINT.get(dimension.kind, dimension.kind)
         self._chosen: frozenset[str] = frozenset()
         #: The label the manifest gives the document (perspective): marked, not chosen.
         self._source: str | None = None
@@ -199,7 +217,7 @@ class DimensionPanel(Vertical, can_focus=False):
             self._source = label_id
             self._grid.source = label_id
             self._grid.refresh()
-            kind = _KIND_HINT.get(self.dimension.kind, self.dimension.kind)
+            kind = KIND_HINT.get(self.dimension.kind, self.dimension.kind)
             self.border_subtitle = f"{kind} · ◆ manifest source" if label_id else kind
 
     def on_mount(self) -> None:
