@@ -188,6 +188,7 @@ con.execute("ROLLBACK")
 async def test_tui_key_press_on_a_locked_database_is_pending_then_saved(seeded_db: Path) -> None:
     from framing.codebook import load_codebook
     from framing.tui import create_app
+    from framing.tui.widgets.status_bar import StatusBar
 
     store = Store.open(seeded_db)
     store.db.execute("PRAGMA busy_timeout = 50")
@@ -207,8 +208,8 @@ async def test_tui_key_press_on_a_locked_database_is_pending_then_saved(seeded_d
             await pilot.pause()
             session = app.annotate_screen.session
             assert len(session.pending) == 2
-            saved = app.annotate_screen.query_one("#saved")
-            assert "2 pending" in str(saved.content)
+            status = app.annotate_screen.query_one(StatusBar)
+            assert "2 pending" in status.saved_text.plain
             await pilot.press("q")  # refused while labels wait
             assert app.is_running
         finally:
@@ -221,7 +222,7 @@ async def test_tui_key_press_on_a_locked_database_is_pending_then_saved(seeded_d
             if not session.pending:
                 break
         assert session.pending == []
-        assert "pending" not in str(saved.content)
+        assert "pending" not in status.saved_text.plain
         labels = store.current_labels(unit.unit_id, "amina")
         assert len(labels) == 2
     store.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from framing.codebook import load_codebook
 from framing.models import Codebook, Dimension, DimensionKind, Document, Label, UnitDraft
@@ -90,8 +90,7 @@ def chosen(app: FramingApp, dim_id: str) -> list[str]:
 
 
 def progress(app: FramingApp) -> tuple[float, float | None]:
-    bar = app.annotate_screen.query_one(ProgressBar)
-    return bar.progress, bar.total
+    return app.annotate_screen.query_one(StatusBar).progress
 
 
 def end_message(app: FramingApp) -> str | None:
@@ -277,8 +276,7 @@ async def test_resume_and_progress(store: Store, codebook: Codebook) -> None:
     again = create_app(store, codebook, "alice")
     async with again.run_test(size=SIZE):
         assert (shown(again), progress(again)) == (TEXTS[2], (2, 6))
-        count = again.annotate_screen.query_one("#progress-count", Static).content
-        assert "2/6" in str(count)
+        assert "all 2/6" in again.annotate_screen.query_one(StatusBar).text
 
 
 async def test_all_done_message_and_browsing(store: Store, codebook: Codebook) -> None:
@@ -344,8 +342,8 @@ async def test_hints_panel(store: Store, codebook: Codebook) -> None:
         assert chosen(app, "certainty") == []
         styled = {HINTED[s.start : s.end] for s in view(app).current.spans}
         assert {"said", "probably", "TTP"} <= styled
-        tone = app.annotate_screen.query_one("#tone", Static).content
-        assert "-0.40 negative" in str(tone)
+        tone = app.annotate_screen.query_one(StatusBar).tone_text
+        assert "-0.40 negative" in tone.plain
         await pilot.press("right")
         assert not hints.display
 

@@ -18,6 +18,7 @@ from framing.tui.help_screen import HelpScreen
 from framing.tui.widgets.dimension_stack import DimensionStack
 from framing.tui.widgets.hints_panel import HintsPanel
 from framing.tui.widgets.others_panel import OthersPanel
+from framing.tui.widgets.status_bar import StatusBar
 from framing.tui.widgets.unit_view import UnitView
 
 SIZE = (120, 40)
@@ -145,8 +146,7 @@ async def test_blind_mode_shows_no_title_id_file_or_source(
         assert "Perspective (your guess)" in screen_text(app)
         # no-hints condition: no hints panel, no highlights, no tone
         assert not app.annotate_screen.query_one(HintsPanel).display
-        tone = app.annotate_screen.query_one("#tone", Static)
-        assert str(tone.render()) == ""
+        assert app.annotate_screen.query_one(StatusBar).tone_text.plain == ""
 
 
 async def test_labels_record_condition_shown_at_and_active_time(

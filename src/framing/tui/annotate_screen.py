@@ -149,6 +149,7 @@ class AnnotateScreen(Screen[None]):
 
     def _fit(self, width: int, height: int) -> None:
         self.set_class(width < NARROW, "-narrow")
+        self.query_one(StatusBar).set_narrow(width < NARROW)
         short = height < SHORT
         if short != self.has_class("-short"):
             self.set_class(short, "-short")
