@@ -320,3 +320,21 @@ def test_analyze_and_export_read_the_same_from_codes_and_from_labels(
     from_codes = outputs("codes")
     monkeypatch.setattr(Store, "coded_label_scan", lambda self, **kw: None)
     assert outputs("labels") == from_codes
+
+
+def test_codes_that_do_not_fit_one_integer_are_read_in_several(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    import framing.store.codes as codes
+
+    s, ids = _store(tmp_path / "a.db")
+    s.add_label(ids[0], "ann", "frame", "Economic", hints_condition="on", shown_at="t0",
+                active_ms=7)  # fmt: skip
+    s.add_label(ids[1], "bob", "frame", "Legal")
+    s.record_exposure("ann", ids[1])
+    s.add_label(ids[1], "ann", "certainty", "low")
+    monkeypatch.setattr(codes, "_PACK_LIMIT", 64)  # a word holds ~2 small codes
+    _assert_codes_match(s)
+    monkeypatch.setattr(codes, "_PACK_LIMIT", 4)  # a code alone does not fit: labels
+    assert s.coded_label_scan(timing=True) is None
+    assert len(_content(s)) == 2

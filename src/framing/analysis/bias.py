@@ -236,6 +236,27 @@ def analyze(
     features: bool = True,
 ) -> AnalysisReport:
     """The source-bias analysis of every single and ordinal dimension."""
+    from framing.gcpause import paused_gc
+
+    with paused_gc():
+        return _analyze(
+            store, codebook, labels=labels, n_boot=n_boot, n_perm=n_perm, seed=seed,
+            alpha=alpha, sensitivity=sensitivity, features=features,
+        )  # fmt: skip
+
+
+def _analyze(
+    store: Store,
+    codebook: Codebook,
+    *,
+    labels: str,
+    n_boot: int,
+    n_perm: int,
+    seed: int,
+    alpha: float,
+    sensitivity: bool,
+    features: bool,
+) -> AnalysisReport:
     # independent labels only: a label made after seeing another's is not a judgement
     layout = store.unit_layout()
     columns = store.independent_label_columns(layout)

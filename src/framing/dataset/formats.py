@@ -74,6 +74,28 @@ def export_dataset(
     csv_raw: bool = False,
 ) -> ExportResult:
     """Write the dataset in ``fmt`` to ``output`` (stdout for jsonl/csv when None)."""
+    from framing.gcpause import paused_gc
+
+    with paused_gc():
+        return _export_dataset(
+            store, codebook, fmt, output, labels=labels, plan=plan, dimension=dimension,
+            stdout=stdout, protect=protect, csv_raw=csv_raw,
+        )  # fmt: skip
+
+
+def _export_dataset(
+    store: Store,
+    codebook: Codebook,
+    fmt: str,
+    output: Path | None,
+    *,
+    labels: str,
+    plan: SplitPlan | None,
+    dimension: str | None,
+    stdout: IO[str] | None,
+    protect: tuple[str, ...],
+    csv_raw: bool,
+) -> ExportResult:
     from framing.atomic import atomic_writer, write_bytes_atomic
 
     if fmt not in FORMATS:

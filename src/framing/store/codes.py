@@ -14,12 +14,13 @@ code with its label (:func:`check_label_codes`).
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from typing import Any
 
 from framing.store.documents import DocumentsMixin
 from framing.store.rows import _BATCH
-from framing.store.schema import LABEL_CODE_TERMS, code_labels_after
+from framing.store.schema import code_labels_after
 
 #: ``active_ms`` NULL in a coded scan (no real duration is this value).
 NO_ACTIVE = -(2**62)
@@ -59,68 +60,99 @@ class CodesMixin(DocumentsMixin):
         """Every independent label row (phase not ``review``), id order, as codes; None
         when the codes lag behind the labels (then read ``labels`` instead).
 
-        The key columns are packed by SQLite into one integer per row
-        (``((unit·T + annotator)·T + dimension)·T + value``), so Python receives one
-        small tuple per label; ``timing`` adds the time columns, also packed.
+        SQLite packs the codes of a row into as few 64-bit integers as they fit in
+        (``((unit·T + annotator)·T + dimension)·T + value``, then the times...), so
+        Python receives one small tuple per label.  ``timing`` adds ``created_at``,
+        and those of ``shown_at``, hint condition, phase and ``active_ms`` that any
+        independent label has (a column that is NULL everywhere is not read).
         """
         import numpy as np
 
         if not self.label_codes_current():
             return None
         terms: list[Any] = [None] * (_max(self, "label_terms") + 1)
-        kinds: dict[str, list[int]] = {k: [] for k in LABEL_CODE_TERMS}
-        for code, kind, text in self.db.execute("SELECT code, kind, text FROM label_terms"):
+        for code, text in self.db.execute("SELECT code, text FROM label_terms"):
             terms[code] = text
-            kinds.setdefault(kind, []).append(code)
         t = len(terms) + 1  # the code t - 1 stands for NULL
         n_units = _max(self, "label_units") + 1
-        if n_units * t**3 >= _PACK_LIMIT:
-            return None
-        cur = self.db.execute(
-            f"SELECT ((unit * {t} + annotator) * {t} + dimension) * {t}"
-            f" + COALESCE(value, {t - 1}) FROM label_codes WHERE independent ORDER BY id"
-        )
-        packed = _fetch_ints(cur)
-        arr: dict[str, Any] = {}
-        rest, arr["value"] = np.divmod(packed, t)
-        rest, arr["dimension"] = np.divmod(rest, t)
-        arr["unit"], arr["annotator"] = np.divmod(rest, t)
-        del packed, rest
-        unit_ids: list[Any] = [None] * n_units
-        for code, unit_id in self.db.execute("SELECT code, unit_id FROM label_units"):
-            unit_ids[code] = unit_id
+        # (name, SQL of its code, radix): packed in this order, as many per word as fit
+        fields: list[tuple[str, str, int]] = [
+            ("unit", "unit", n_units),
+            ("annotator", "annotator", t),
+            ("dimension", "dimension", t),
+            ("value", f"COALESCE(value, {t - 1})", t),
+        ]
         term_keys = [*terms, None]
         keys: dict[str, list[Any]] = {
-            "unit": unit_ids,
             "annotator": term_keys,
             "dimension": term_keys,
             "value": term_keys,
+            "time": [None],
+            "shown": [None],
+            "cond": term_keys,
+            "phase": term_keys,
         }
-        n = len(arr["unit"])
+        active_sql = ""
         if timing:
             times: list[Any] = [None] * (_max(self, "label_times") + 2)
             for code, text in self.db.execute("SELECT code, text FROM label_times"):
                 times[code] = text
+            keys["time"] = keys["shown"] = times
             s = len(times)  # the code s - 1 stands for NULL
-            if s * s >= _PACK_LIMIT:
+            fields.append(("time", "created", s))
+            has = self.db.execute(
+                "SELECT MAX(shown IS NOT NULL), MAX(hints_condition IS NOT NULL),"
+                " MAX(phase IS NOT NULL), MAX(active_ms IS NOT NULL)"
+                " FROM label_codes WHERE independent"
+            ).fetchone()
+            for flag, (name, col, radix) in zip(
+                has[:3],
+                (("shown", "shown", s), ("cond", "hints_condition", t), ("phase", "phase", t)),
+                strict=True,
+            ):
+                if flag:
+                    fields.append((name, f"COALESCE({col}, {radix - 1})", radix))
+            if has[3]:
+                active_sql = f", COALESCE(active_ms, {NO_ACTIVE})"
+        words: list[list[tuple[str, str, int]]] = [[]]
+        for f in fields:
+            if f[2] >= _PACK_LIMIT:
                 return None
-            cur = self.db.execute(
-                f"SELECT created * {s} + COALESCE(shown, {s - 1}),"
-                f" COALESCE(hints_condition, {t - 1}) * {t} + COALESCE(phase, {t - 1}),"
-                f" COALESCE(active_ms, {NO_ACTIVE}) FROM label_codes WHERE independent ORDER BY id"
-            )
-            cols = _fetch_int_rows(cur, 3)
-            arr["time"], arr["shown"] = np.divmod(cols[:, 0], s)
-            arr["cond"], arr["phase"] = np.divmod(cols[:, 1], t)
-            active = cols[:, 2].astype(np.float64)
-            active[cols[:, 2] == NO_ACTIVE] = np.nan
-            arr["active"] = active
-            keys.update(time=times, shown=times, cond=term_keys, phase=term_keys)
+            if math.prod(r for *_, r in words[-1]) * f[2] >= _PACK_LIMIT:
+                words.append([])
+            words[-1].append(f)
+        exprs = []
+        for word in words:
+            expr = word[0][1]
+            for _name, sql, radix in word[1:]:
+                expr = f"({expr}) * {radix} + {sql}"
+            exprs.append(expr)
+        cur = self.db.execute(
+            f"SELECT {', '.join(exprs)}{active_sql} FROM label_codes WHERE independent ORDER BY id"
+        )
+        width = len(exprs) + (1 if active_sql else 0)
+        cols = _fetch_ints(cur)[:, None] if width == 1 else _fetch_int_rows(cur, width)
+        arr: dict[str, Any] = {}
+        for i, word in enumerate(words):
+            rest = cols[:, i]
+            for name, _sql, radix in reversed(word[1:]):
+                rest, arr[name] = np.divmod(rest, radix)
+            arr[word[0][0]] = rest
+        n = len(cols)
+        if active_sql:
+            arr["active"] = cols[:, -1].astype(np.float64)
+            arr["active"][cols[:, -1] == NO_ACTIVE] = np.nan
         else:
-            for name in ("time", "shown", "cond", "phase"):
-                arr[name] = np.zeros(n, np.int64)
-                keys[name] = [None]
             arr["active"] = np.full(n, np.nan)
+        del cols
+        defaults = {"time": 0, "shown": len(keys["shown"]) - 1, "cond": t - 1, "phase": t - 1}
+        for name, code in defaults.items():
+            if name not in arr:
+                arr[name] = np.full(n, code, np.int64)
+        unit_ids: list[Any] = [None] * n_units
+        for code, unit_id in self.db.execute("SELECT code, unit_id FROM label_units"):
+            unit_ids[code] = unit_id
+        keys["unit"] = unit_ids
         return CodedScan(arr, keys, t - 1)
 
 
