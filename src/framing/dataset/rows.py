@@ -13,6 +13,7 @@ files), never absolute: the dataset carries no path of the machine it was made o
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections import Counter
@@ -150,19 +151,30 @@ def make_spec(store: Store, codebook: Codebook, labels: str = "all") -> Spec:
 
 
 _NONE: dict[str, Any] = {}
+#: The one empty list of every unit without flags, notes or assignments (never changed).
+_EMPTY: list[Any] = []
 
 
 class _LabelArrays:
     """Every independent label as (annotators × dimensions × units) code arrays, with
     the majority, the labelling times and the timing per annotator — numpy, once."""
 
-    def __init__(self, store: Store, spec: Spec, order: list[str]) -> None:
+    def __init__(self, store: Store, spec: Spec) -> None:
         import numpy as np
 
         from framing.analysis.data import object_lookup
 
-        n = len(order)
-        c = store.independent_label_codes({u: i for i, u in enumerate(order)})
+        # the unit axis: label_units codes (plus one for units without any) when the
+        # label codes are current, else positions in document order
+        by_code = store.independent_label_codes_by_unit()
+        self.order: list[str] | None = None
+        if by_code is not None:
+            c, n = by_code[0], by_code[1] + 1
+        else:
+            self.order = store.unit_order()
+            n = len(self.order)
+            c = store.independent_label_codes({u: i for i, u in enumerate(self.order)})
+        self.none_at = n - 1
         a_of = {a: i for i, a in enumerate(spec.annotators)}
         d_of = {d.id: i for i, d in enumerate(spec.dimensions)}
         a_map = np.array([a_of.get(a, -1) for a in c.annotators] + [-1], np.int64)
@@ -242,20 +254,24 @@ def iter_batches(
         d.doc_id: (d.doc_id, files[d.doc_id], d.source, *(getattr(d, f) for f in DOC_FIELDS))
         for d in docs.values()
     }
-    order = store.unit_order()
-    lab = _LabelArrays(store, spec, order)
+    lab = _LabelArrays(store, spec)
+    order = lab.order
     by_majority = spec.labels == "majority"
     kept: list[tuple[Any, ...]] = []
     revs: list[dict[str, Any]] = []
     rows_at: list[int] = []
-    for i, row in enumerate(store.iter_unit_rows()):
+    for i, row in enumerate(store.iter_unit_rows(with_code=order is None)):
         unit_id, doc_id = row[0], row[1]
-        if i >= len(order) or order[i] != unit_id:  # a writer changed the units meanwhile
+        if order is None:  # by label code; a unit added meanwhile has none of its labels
+            at = row[10] if 0 <= row[10] < lab.none_at else lab.none_at
+        elif i >= len(order) or order[i] != unit_id:  # a writer changed the units meanwhile
             raise FramingError(f"{store.path}: the units changed during the export; run it again")
+        else:
+            at = i
         rev = review.get(unit_id, _NONE)
         if spec.labels == "gold" and not rev.get("gold"):
             continue
-        if by_majority and not lab.has_majority[i]:
+        if by_majority and not lab.has_majority[at]:
             continue
         if doc_id not in doc_meta:  # only a hand-edited database (foreign keys off) gets here
             raise FramingError(
@@ -263,7 +279,7 @@ def iter_batches(
             )
         kept.append(row)
         revs.append(rev)
-        rows_at.append(i)
+        rows_at.append(at)
         if len(rows_at) >= batch_size:
             yield _batch(spec, lab, kept, revs, rows_at, doc_meta, assigned, split_of)
             kept, revs, rows_at = [], [], []
@@ -285,8 +301,8 @@ def _batch(
     by_majority = spec.labels == "majority"
     b = _empty_batch(spec)
     unit_id, doc_id, position, start, end, text, kind, queued, sentiment, hints = (
-        list(c) for c in zip(*kept, strict=True)
-    )
+        list(c) for c in itertools.islice(zip(*kept, strict=True), 10)
+    )  # a trailing label code, when there is one, is not a column
     metas = [doc_meta[d] for d in doc_id]
     for j, c in enumerate(("doc_id", "file", "source", *DOC_FIELDS)):
         b[c] = [m[j] for m in metas]
@@ -306,9 +322,9 @@ def _batch(
             b[f"gold.{d}.value"] = [x["value"] if x else None for x in xs]
             b[f"gold.{d}.method"] = [x["method"] if x else None for x in xs]
             b[f"gold.{d}.confidence"] = [x["confidence"] if x else None for x in xs]
-    b["flags"] = [r.get("flags", []) for r in revs]
-    b["notes"] = [r.get("notes", []) for r in revs]
-    b["assigned"] = [assigned.get(u, []) for u in unit_id]
+    b["flags"] = [r.get("flags", _EMPTY) for r in revs]
+    b["notes"] = [r.get("notes", _EMPTY) for r in revs]
+    b["assigned"] = [assigned.get(u, _EMPTY) for u in unit_id]
     if split_of:
         b["split"] = [split_of(u, d) for u, d in zip(unit_id, doc_id, strict=True)]
     else:

@@ -230,27 +230,56 @@ class DatasetMixin(CodesMixin):
             positions=units.astype(np.int64),
         )
 
-    def iter_unit_rows(self) -> Iterator[tuple[Any, ...]]:
+    def iter_unit_rows(self, *, with_code: bool = False) -> Iterator[tuple[Any, ...]]:
         """Every unit with its document's metadata, in document and position order:
         ``(unit_id, doc_id, position, start, end, text, kind, queued, sentiment, hints)``
-        (hints as stored JSON text), streamed."""
+        (hints as stored JSON text), streamed; ``with_code`` appends the unit's
+        ``label_units`` code (−1: never labelled)."""
+        code = ", COALESCE(lu.code, -1)" if with_code else ""
+        join = " LEFT JOIN label_units lu ON lu.unit_id = u.unit_id" if with_code else ""
         cur = self.db.execute(
-            'SELECT unit_id, doc_id, position, start, "end", text, kind, queued, sentiment,'
-            " hints FROM units ORDER BY doc_id, position"
+            'SELECT u.unit_id, u.doc_id, u.position, u.start, u."end", u.text, u.kind,'
+            f" u.queued, u.sentiment, u.hints{code} FROM units u{join}"
+            " ORDER BY u.doc_id, u.position"
         )
         while rows := cur.fetchmany(_BATCH):
             for r in rows:
                 _check_unit_row(r)
             yield from rows
 
+    def independent_label_codes_by_unit(self) -> tuple[IndependentLabelCodes, int] | None:
+        """:meth:`independent_label_codes` with ``pos`` the unit's ``label_units`` code
+        (and how many codes there are), read from the label codes alone; None when they
+        lag behind the labels.  Joined with :meth:`iter_unit_rows` ``(with_code=True)``
+        no unit id is looked up."""
+        import numpy as np
+
+        scan = self.coded_label_scan(timing=True)
+        if scan is None:
+            return None
+        n = len(scan.keys["unit"])
+        return _from_scan(scan, np.arange(n, dtype=np.int64)), n
+
     def distinct_values(self) -> dict[str, set[str]]:
         """``{dimension: {label id, ...}}`` of every label id ever stored (labels and, when
         present, gold), multi values split: the dictionaries of typed exports."""
         out: dict[str, set[str]] = {}
-        sql = "SELECT DISTINCT dimension, value FROM labels WHERE value IS NOT NULL"
+        pairs: set[tuple[Any, Any]] = set()
+        if self.label_codes_current():  # the integer codes: no text per label row
+            terms = dict(self.db.execute("SELECT code, text FROM label_terms").fetchall())
+            pairs.update(
+                (terms[d], terms[v])
+                for d, v in self.db.execute(
+                    "SELECT DISTINCT dimension, value FROM label_codes WHERE value IS NOT NULL"
+                )
+            )
+        else:
+            sql = "SELECT DISTINCT dimension, value FROM labels WHERE value IS NOT NULL"
+            pairs.update(self.db.execute(sql))
         if self.has_table("gold"):
-            sql += " UNION SELECT DISTINCT dimension, value FROM gold WHERE value IS NOT NULL"
-        for dim, value in self.db.execute(sql):
+            sql = "SELECT DISTINCT dimension, value FROM gold WHERE value IS NOT NULL"
+            pairs.update(self.db.execute(sql))
+        for dim, value in pairs:
             v = decode_value(value)
             out.setdefault(dim, set()).update(v if isinstance(v, list) else [v] if v else [])
         return out
