@@ -49,3 +49,18 @@ def test_card_states_codebook_process_agreement_limits_and_provenance(
     assert "schema version" in body and "```bibtex" in body
     assert "| frame | 435 | 3 |" in body  # agreement row: units with ≥ 2 ratings, annotators
     assert str(Path(__file__).resolve().parent.parent) not in text  # no machine path
+
+
+def test_citation_names_the_given_authors_or_says_none_was_given(
+    labelled_seeds_template: Path,  # noqa: F811
+) -> None:
+    db = str(labelled_seeds_template)
+    args = ["card", "--db", db, "--n-boot", "0", "--title", "Afghan framing"]
+    r = CliRunner().invoke(main, [*args, "--author", "Ada  Lovelace", "--author", "Alan {Turing"])
+    assert r.exit_code == 0, r.output
+    cite = r.output.split("## Citation", 1)[1]
+    assert "  author = {Ada Lovelace and Alan Turing}," in cite
+    assert "title  = {Afghan framing}" in cite and "No author was given" not in cite
+    r = CliRunner().invoke(main, args)
+    cite = r.output.split("## Citation", 1)[1]
+    assert "No author was given" in cite and "author =" not in cite

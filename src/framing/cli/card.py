@@ -19,6 +19,13 @@ from framing.cli.group import main
     help="Write to FILE (atomically), e.g. README.md; default stdout.",
 )
 @click.option("--title", default="framing annotations", show_default=True, help="Dataset title.")
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="An author for the citation block (repeat for several, in order); without one "
+    "the card says that no author was given.",
+)
 @click.option("--license", "license_id", default="other", show_default=True, help="Hub license id.")
 @click.option("--language", default="en", show_default=True, help="Language code of the texts.")
 @click.option(
@@ -33,6 +40,7 @@ from framing.cli.group import main
 def card(
     output: Path | None,
     title: str,
+    authors: tuple[str, ...],
     license_id: str,
     language: str,
     n_boot: int,
@@ -46,7 +54,8 @@ def card(
     (annotators, overlap, blind or open, hint conditions, dates); agreement per
     dimension with bootstrap CIs; label distributions by source; known
     limitations (e.g. one or two documents per source); provenance (framing
-    version, codebook hash, ingest fingerprints, schema version); a citation.
+    version, codebook hash, ingest fingerprints, schema version); a citation
+    with the --author names (the card says so when none is given).
     `framing export --format hf` writes the same card into its folder, with the
     features and splits.
     """
@@ -64,6 +73,7 @@ def card(
         language=language,
         n_boot=n_boot,
         title=title,
+        authors=list(authors),
     )
     if output is None or str(output) == "-":
         click.echo(text, nl=False)

@@ -223,8 +223,9 @@ def dataset_card(
     n_boot: int = 1000,
     seed: int = 0,
     title: str = "framing annotations",
+    authors: list[str] | None = None,
 ) -> str:
-    """The card as Markdown with a Hub YAML header."""
+    """The card as Markdown with a Hub YAML header (``authors``: for the citation)."""
     spec = spec or make_spec(store, codebook)
     docs = store.documents()
     n_units = store.count_units()
@@ -262,7 +263,7 @@ def dataset_card(
     lines += dist
     lines += _limitations(docs, dist_facts, facts)
     lines += _provenance(store, codebook)
-    lines += _citation(title)
+    lines += _citation(title, authors or [])
     return head + "\n" + "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -330,18 +331,28 @@ def _provenance(store: Store, cb: Codebook) -> list[str]:
     ]
 
 
-def _citation(title: str) -> list[str]:
+def _citation(title: str, authors: list[str]) -> list[str]:
+    """A BibTeX entry; the authors come from ``--author`` (the data does not know who
+    made the dataset), and without them the card says so instead of inventing any."""
     year = datetime.now(UTC).year
-    return [
-        "## Citation",
-        "",
-        "```bibtex",
-        "@misc{framing_dataset_" + str(year) + ",",
-        f"  title  = {{{title}}},",
-        "  author = {{The annotators and maintainers of this dataset}},",
+    # BibTeX groups with braces: a stray one in a name would break the entry
+    who = [" ".join(a.replace("{", "").replace("}", "").split()) for a in authors]
+    who = [a for a in who if a]
+    lines = ["## Citation", ""]
+    if not who:
+        lines += [
+            "No author was given when this card was written (`framing card --author NAME`,"
+            " once per author); add the authors before publishing or citing the dataset.",
+            "",
+        ]
+    lines += ["```bibtex", "@misc{framing_dataset_" + str(year) + ",", f"  title  = {{{title}}},"]
+    if who:
+        lines.append(f"  author = {{{' and '.join(who)}}},")
+    lines += [
         f"  year   = {{{year}}},",
         f"  note   = {{Annotated with framing {__version__}}}",
         "}",
         "```",
         "",
     ]
+    return lines
