@@ -2,9 +2,10 @@
 1,000,000-unit store.
 
 Builds a temporary database (1,000 documents x 1,000 units by default, ingested
-through ``Store.ingest``; ``--docs`` changes the count) and opens the real app headless (``run_test``: real widgets,
-real layout and compositing). For ``--units`` units it times the key press that
-completes a unit (the last dimension's ``1``) until the next unit is on screen,
+through ``Store.ingest``; ``--docs`` changes the count) and opens the real app
+headless (``run_test``: real widgets, real layout and compositing). For
+``--units`` units it times the key press that completes a unit (the last
+dimension's ``1``) until the next unit is on screen,
 and in the same process the same span for a baseline key nothing binds (``f12``)::
 
     keypress_to_next_unit_ms median=... p95=... units=100000
@@ -26,17 +27,25 @@ the first unit on screen (Textual's ``on_ready``: the first screen composed, lai
 out and painted), in the same process, against the same span for an app with one
 ``Static`` (the baseline: Textual's own start-up)::
 
-    startup_to_first_unit_ms median=... runs=5 units=1000000
+    startup_to_first_unit_ms median=... runs=5 units=1000000 mode=open
     baseline_bare_app_startup_ms median=... ratio=...
 
 Both are warm (Textual, sqlite and the store modules already imported, the
 database file in the page cache): the cold import of Textual adds about 0.3 s on
 this machine and is the same for any Textual app.
 
-With ``--study``, the same database first gets a study (``framing.study.plan``) in
-which the annotator ``bench`` is assigned every unit in document order, and the app
-runs in study mode: every queue query is then the join with ``assignments``; compare
-its figures (and ratios) with a run without ``--study``.
+Start-up is timed in three modes, each a line (``mode=open``, ``mode=study``,
+``mode=blind``): after the open-mode runs the same database gets a study
+(``framing.study.plan``) in which ``bench`` is assigned every unit in document
+order, where every queue query is the join with ``assignments``; ``blind`` is the
+study with the blind screen (no titles, sources or wide context). Each span
+includes the checks ``framing annotate`` makes before the UI starts. A queue this
+long is counted (done, all, skipped) in a worker after the first unit is shown:
+the status line says "counting" for a moment; that count is not in the figure.
+
+With ``--study``, the study is made first and the key presses are timed in study
+mode too (no open-mode start-up then); compare its figures (and ratios) with a run
+without ``--study``.
 
 Run: ``.venv/bin/python benchmarks/tui_latency.py [--units 200] [--docs 1000] [--study]
 [--db-dir DIR]``.
@@ -58,6 +67,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
+from framing.cli.annotate import session_mode
 from framing.codebook import load_codebook
 from framing.models import Document, UnitDraft
 from framing.store import Store
@@ -158,15 +168,21 @@ class _Bare(App[None]):
         self.ready_at = time.perf_counter()
 
 
-async def startup(db: Path, runs: int) -> tuple[list[float], list[float]]:
-    """Seconds from opening the store to the first unit on screen, and for a bare app."""
+async def startup(db: Path, runs: int, mode: str | None = None) -> tuple[list[float], list[float]]:
+    """Seconds from opening the store to the first unit on screen, and for a bare app.
+
+    The span includes what ``framing annotate`` checks before the UI starts
+    (:func:`framing.cli.annotate.session_mode`: units queued, the name in the study,
+    units assigned, the study mode and hint condition); ``mode`` overrides the
+    study's mode (to time ``blind`` on a study that is not)."""
     codebook = load_codebook()
     ours: list[float] = []
     bare: list[float] = []
     for _ in range(runs):
         t0 = time.perf_counter()
         store = Store.open(db)
-        app = _Timed(store, codebook, "bench")
+        found, hints = session_mode(store, "bench", "bench")
+        app = _Timed(store, codebook, "bench", mode=mode or found, hints=hints)
         async with app.run_test(size=(120, 40)):
             pass
         if not app.shown.startswith("Document "):
@@ -206,6 +222,15 @@ async def measure(app: FramingApp, n_units: int, n_pilot: int) -> dict[str, list
     return out
 
 
+def plan_study(store: Store) -> None:
+    """A study in which ``bench`` is assigned every unit, in document order."""
+    from framing.study import StudySettings, codebook_signature, plan
+
+    t0 = time.perf_counter()
+    plan(store, StudySettings(("bench",), overlap=1), codebook_signature(load_codebook()))
+    print(f"# study assigned in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+
 def ms(values: list[float]) -> tuple[float, float]:
     return statistics.median(values) * 1000, percentile(values, 0.95) * 1000
 
@@ -228,22 +253,28 @@ def main() -> None:
         print(f"# ingested {total} units in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         mode = "open"
         if args.study:
-            from framing.study import StudySettings, codebook_signature, plan
-
-            t0 = time.perf_counter()
-            plan(store, StudySettings(("bench",), overlap=1), codebook_signature(load_codebook()))
-            print(f"# study assigned in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+            plan_study(store)
             mode = "study"
         app = create_app(store, load_codebook(), "bench", mode=mode)
         res = asyncio.run(measure(app, args.units, args.pilot_units))
         done, _ = store.progress("bench", app.codebook.dimension_ids)
         assert done == args.units + args.pilot_units, done
+        starts: dict[str, tuple[list[float], list[float]]] = {}
+        if not args.study:  # open mode first, then the same database as a study
+            store.close()
+            starts["open"] = asyncio.run(startup(db, args.startup_runs))
+            store = Store.open(db)
+            plan_study(store)
         store.close()
-        ours, bare = asyncio.run(startup(db, args.startup_runs))
-    s_med = statistics.median(ours) * 1000
-    b_med = statistics.median(bare) * 1000
-    print(f"startup_to_first_unit_ms median={s_med:.1f} runs={len(ours)} units={total}")
-    print(f"baseline_bare_app_startup_ms median={b_med:.1f} ratio={s_med / b_med:.2f}")
+        starts["study"] = asyncio.run(startup(db, args.startup_runs))
+        starts["blind"] = asyncio.run(startup(db, args.startup_runs, mode="blind"))
+    for how, (ours, bare) in starts.items():
+        s_med = statistics.median(ours) * 1000
+        b_med = statistics.median(bare) * 1000
+        print(
+            f"startup_to_first_unit_ms median={s_med:.1f} runs={len(ours)} units={total} mode={how}"
+        )
+        print(f"baseline_bare_app_startup_ms median={b_med:.1f} ratio={s_med / b_med:.2f}")
     med, p95 = ms(res["next"])
     base, _ = ms(res["noop"])
     print(f"keypress_to_next_unit_ms median={med:.2f} p95={p95:.2f} units={total} mode={mode}")

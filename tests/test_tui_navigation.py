@@ -305,3 +305,47 @@ def test_queue_counts_agree_with_progress_and_skips(store: Store, codebook: Code
     done, total = store.progress("alice", dims)
     assert store.queue_counts("alice", dims) == (done, total, store.count_skipped("alice"))
     assert store.queue_counts("alice", dims) == (3, 6, 1)
+
+
+async def test_a_long_queue_is_counted_in_a_worker_and_kept_exact(
+    store: Store, codebook: Codebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A queue longer than INLINE_COUNT is counted off the UI thread; labels and a
+    skip made while it counts are not lost or counted twice (the count is redone)."""
+    import threading
+
+    from framing.tui import session as session_module
+
+    ids = unit_ids(store)
+    store.skip(ids[5], "alice")
+    for dim in codebook.dimensions:
+        store.add_label(ids[4], "alice", dim.id, dim.labels[0].id)
+    monkeypatch.setattr(session_module, "INLINE_COUNT", 0)
+    go = threading.Event()
+    counted = Store.queue_counts
+    calls: list[str] = []
+
+    def held(self: Store, *args: object) -> tuple[int, int, int]:
+        calls.append(threading.current_thread().name)
+        result = counted(self, *args)  # type: ignore[arg-type]
+        if len(calls) == 1:
+            go.wait(10)  # the first count is returned after the keys below: stale
+        return result
+
+    monkeypatch.setattr(Store, "queue_counts", held)
+    app = create_app(store, codebook, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.annotate_screen
+        status = screen.query_one(StatusBar)
+        assert not screen.session.counted and "counting" in status.text
+        await pilot.press(*"111", "s")  # one unit finished, one skipped, while counting
+        go.set()
+        for _ in range(200):
+            if screen.session.counted:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert screen.session.counted and status.progress == (2, 6)
+        assert "all 2/6 · 2 skipped" in status.text
+        assert len(calls) == 2  # the held count was stale: counted again
+        assert store.queue_counts("alice", codebook.dimension_ids) == (2, 6, 2)

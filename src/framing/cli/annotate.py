@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from framing.cli.common import _codebook, _store, codebook_option, db_option
@@ -9,8 +11,29 @@ from framing.cli.group import main
 from framing.display import check_annotator
 from framing.models import FramingError
 
+if TYPE_CHECKING:
+    from framing.store import Store
+
 
 # --------------------------------------------------------------------- annotate
+def session_mode(store: Store, raw: str, name: str) -> tuple[str, str]:
+    """The checks before the UI starts; returns the study mode (open, study or
+    blind) and ``name``'s hint condition. Each check is an index probe: counting
+    a million-unit queue (or its join with the assignments) took 0.1-2 s before
+    the first unit was on screen. ``benchmarks/tui_latency.py`` times it too."""
+    from framing.study import hints_condition, study_mode
+
+    if store.next_unit(None) is None:
+        raise FramingError(
+            f"{store.path}: no units queued for annotation; run `framing ingest` first"
+        )
+    store.require_study_annotator(raw)  # the raw name: "Ann1 " is not "ann1"
+    mode = study_mode(store)
+    if mode != "open" and store.next_unit(None, name) is None:
+        raise FramingError(f"{store.path}: no units are assigned to {name!r} in this study")
+    return mode, hints_condition(store, name)
+
+
 @main.command()
 @click.option(
     "--annotator",
@@ -53,7 +76,8 @@ def annotate(
     opens the command palette (actions, themes); q quits.
 
     \b
-    Every label is saved the moment its key is pressed. Resume: a new session
+    Every label is saved as soon as the screen shows it (before the next key
+    is handled). Resume: a new session
     opens at the first queued unit, in document and sentence order, that you
     have neither labelled in every dimension nor skipped. That is not always
     where you stopped: a unit you left half-labelled earlier in the queue comes
@@ -77,14 +101,7 @@ def annotate(
     name = check_annotator(annotator, "--annotator")
     cb = _codebook(codebook_path)
     store = _store(db_path, create=False)
-    if store.count_units(queued_only=True) == 0:
-        raise FramingError(f"{db_path}: no units queued for annotation; run `framing ingest` first")
-    from framing.study import hints_condition, study_mode
-
-    store.require_study_annotator(raw)  # the raw name: "Ann1 " is not "ann1"
-    mode = study_mode(store)
-    if mode != "open" and store.queue_size(name) == 0:
-        raise FramingError(f"{db_path}: no units are assigned to {name!r} in this study")
+    mode, hints = session_mode(store, raw, name)
     question = None
     if mode == "open" and not new_annotator:
         question = new_name_question(raw, store.annotators())
@@ -102,7 +119,7 @@ def annotate(
     from framing.tui.keymap import load_keymap
 
     keymap = load_keymap(cb, all_binding_ids())
-    app = create_app(store, cb, name, keymap=keymap, mode=mode, hints=hints_condition(store, name))
+    app = create_app(store, cb, name, keymap=keymap, mode=mode, hints=hints)
     if theme:
         if theme not in app.available_themes:
             known = ", ".join(sorted(app.available_themes))

@@ -150,6 +150,19 @@ class BrowseMixin(QueueMixin):
         units = self.units_by_id(order)
         return [LabelledUnit(units[u], labels[u], latest[u]) for u in order if u in units]
 
+    def queue_bound(self, annotator: str) -> int:
+        """A quick upper bound on the size of ``annotator``'s queue (one index probe,
+        not a count): the highest assignment ``seq`` + 1 in a study, the highest unit
+        rowid otherwise. The UI counts a queue this small at once, a larger one in a
+        worker, so a million-unit queue does not delay the first unit."""
+        if self.study_active():
+            row = self.db.execute(
+                "SELECT MAX(seq) FROM assignments WHERE annotator = ?", [annotator]
+            ).fetchone()
+            return 0 if row is None or row[0] is None else int(row[0]) + 1
+        row = self.db.execute("SELECT MAX(rowid) FROM units").fetchone()
+        return 0 if row is None or row[0] is None else int(row[0])
+
     def is_skipped(self, unit_id: str, annotator: str) -> bool:
         """Whether this annotator's latest skip row for the unit says skipped."""
         row = self.db.execute(

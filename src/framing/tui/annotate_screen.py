@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -136,7 +136,34 @@ class AnnotateScreen(Screen[None]):
         self._fit(self.app.size.width, self.app.size.height)
         self.watch_hints_open(self.hints_open)
         self._guard(self.session.start)
+        if not self.session.counted:
+            self.count_queue(self.session.count_version)
         self.set_interval(0.5, self._retry_pending)
+
+    @work(thread=True, exclusive=True, group="count")
+    def count_queue(self, version: int) -> None:
+        """Count a long queue (done, all, skipped) with a read-only store of this
+        thread's own, so the first unit is on screen without waiting for it."""
+        s = self.session
+        store = Store.open(s.store.path, readonly=True)
+        try:
+            counts = store.queue_counts(s.annotator, s.dim_ids)
+        finally:
+            store.close()
+        self.app.call_from_thread(self._counted, counts, version)
+
+    def _counted(self, counts: tuple[int, int, int], version: int) -> None:
+        """Take the worker's counts, unless a label or skip changed them since it
+        started: then count again (with everything decided written first)."""
+        s = self.session
+        if s.counted:
+            return
+        if version != s.count_version:
+            self.write_unsaved()
+            self.count_queue(s.count_version)
+            return
+        s.set_counts(counts)
+        self.refresh_view()
 
     def _retry_pending(self) -> None:
         """Labels that met a locked database are retried until saved (issue 7)."""
@@ -204,7 +231,7 @@ class AnnotateScreen(Screen[None]):
         if self._others is not None:
             self._others.show(s.others)
         stack.show(s.labels, s.dim_ids[s.focus] if unit is not None else None)
-        status.show_progress(s.done, s.total, s.skipped_count)
+        status.show_progress(s.done, s.total, s.skipped_count, known=s.counted)
         if not s.per_document:  # a shuffled study queue (blind included) crosses documents
             status.show_document(0, 0)
         else:

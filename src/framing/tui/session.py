@@ -27,6 +27,10 @@ from framing.study import reveals_source
 IDLE_SECONDS = 60.0
 #: Shown instead of a neighbouring sentence that would reveal the source (blind mode).
 HIDDEN_CONTEXT = "(context hidden: it would reveal the source)"
+#: A queue at most this long (by :meth:`Store.queue_bound`) is counted when the
+#: session starts (a few ms); a longer one is counted by the screen in a worker
+#: (:meth:`Session.set_counts`), so the first unit does not wait for it.
+INLINE_COUNT = 50_000
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,16 @@ class Session:
         self.dims: tuple[Dimension, ...] = codebook.dimensions
         self.dim_ids: tuple[str, ...] = codebook.dimension_ids
         self.docs: dict[str, Document] = {d.doc_id: d for d in store.documents()}
-        #: Finished, all and skipped units of the queue (one pass, from the labels).
-        self.done, self.total, self.skipped_count = store.queue_counts(annotator, self.dim_ids)
+        #: Finished, all and skipped units of the queue (one pass, from the labels);
+        #: ``counted`` is False until they are known (a long queue: see INLINE_COUNT).
+        self.done, self.total, self.skipped_count = 0, 0, 0
+        self.counted = False
+        #: Bumped whenever this session changes what the counts would be (a label
+        #: completing or un-completing a unit, a skip): a count taken in a worker
+        #: before the latest change is stale.
+        self.count_version = 0
+        if store.queue_bound(annotator) <= INLINE_COUNT:
+            self.set_counts(store.queue_counts(annotator, self.dim_ids))
         #: Queued units of the current document, and how many of them are finished.
         self.doc_done, self.doc_total = 0, 0
         self._doc_counted: str | None = None
@@ -215,6 +227,12 @@ class Session:
             if self.others:  # from now on this annotator's labels of it are review labels
                 self.store.record_exposure(self.annotator, unit.unit_id)
 
+    def set_counts(self, counts: tuple[int, int, int]) -> None:
+        """``(done, total, skipped)`` of the queue, as :meth:`Store.queue_counts`
+        gives them (counted from the store with nothing left unwritten)."""
+        self.done, self.total, self.skipped_count = counts
+        self.counted = True
+
     def _count_document(self, doc_id: str) -> None:
         rows = self.store.document_progress(self.annotator, self.dim_ids, doc_id)
         self.doc_done, self.doc_total = (rows[0].done, rows[0].queued) if rows else (0, 0)
@@ -302,9 +320,8 @@ class Session:
 
     def _reload(self) -> None:
         """Counts and the shown unit's labels as the store has them."""
-        self.done, self.total, self.skipped_count = self.store.queue_counts(
-            self.annotator, self.dim_ids
-        )
+        self.set_counts(self.store.queue_counts(self.annotator, self.dim_ids))
+        self.count_version += 1
         self._doc_counted = None
         if self.unit is not None:
             self.labels = self.store.current_labels(self.unit.unit_id, self.annotator)
@@ -348,6 +365,9 @@ class Session:
         return {who: labels for who, labels in sorted(out.items()) if labels}
 
     def _end(self) -> None:
+        if not self.counted:  # the message needs them; the end is reached rarely
+            self.write_unsaved()
+            self.set_counts(self.store.queue_counts(self.annotator, self.dim_ids))
         self.unit = self.before = self.after = None
         self.labels = {}
         self.skipped = False
@@ -398,6 +418,7 @@ class Session:
             return False
         self.store.skip(self.unit.unit_id, self.annotator)
         self._saved()
+        self.count_version += 1
         if not self.skipped:
             self.skipped_count += 1
         self.undo_stack.append(SkipStep(self.unit.unit_id, self.focus))
@@ -422,6 +443,7 @@ class Session:
             self.store.unskip(self.unit.unit_id, self.annotator)
             self.skipped = False
             self.skipped_count -= 1
+            self.count_version += 1
         if not self.pending and not self.unsaved:
             self._saved()
         self.undo_stack.append(UndoStep(self.unit.unit_id, dim_id, previous, self.focus))
@@ -438,6 +460,7 @@ class Session:
         if self.unit is not None and self.unit.queued:
             step = int(self.complete()) - int(was)
             self.done += step
+            self.count_version += bool(step)
             if self.unit.doc_id == self._doc_counted:
                 self.doc_done += step
 
@@ -491,6 +514,7 @@ class Session:
         if isinstance(step, SkipStep):
             self.store.unskip(step.unit_id, self.annotator)
             self._saved()
+            self.count_version += 1
             if self.skipped:
                 self.skipped = False
                 self.skipped_count -= 1

@@ -40,6 +40,7 @@ class StatusBar(Static):
         super().__init__(id=id, markup=False)
         self.annotator = annotator
         self._count: tuple[int, int, int] = (0, 0, 0)
+        self._known = True
         self._doc: tuple[int, int] = (0, 0)
         self._tone: float | None = None
         self._saved: tuple[str, int] = ("", 0)
@@ -62,9 +63,11 @@ class StatusBar(Static):
         """Finished units of the current document, of its queued units."""
         self._set("_doc", (done, total))
 
-    def show_progress(self, done: int, total: int, skipped: int = 0) -> None:
-        """Overall: finished units of all queued units, and the skipped ones."""
+    def show_progress(self, done: int, total: int, skipped: int = 0, *, known: bool = True) -> None:
+        """Overall: finished units of all queued units, and the skipped ones
+        (``known`` False: a long queue still being counted)."""
         self._set("_count", (done, total, skipped))
+        self._set("_known", known)
 
     def show_saved(self, at: str, pending: int = 0) -> None:
         """``saved HH:MM:SS`` once something was committed; ``N pending`` (reversed)
@@ -94,6 +97,8 @@ class StatusBar(Static):
         return self._count[0], self._count[1]
 
     def _count_text(self) -> Content:
+        if not self._known:
+            return Content.styled("all: counting…", "dim")
         done, total, skipped = self._count
         return Content.assemble(
             f"all {done}/{total}", (f" · {skipped} skipped" if skipped else "", "$warning")
@@ -102,7 +107,7 @@ class StatusBar(Static):
     def _bar(self, width: int) -> Content:
         """Textual's progress bar look: ``━`` in the bar colour, ``╸`` for a half cell."""
         done, total, _ = self._count
-        frac = min(1.0, done / total) if total > 0 else 0.0
+        frac = min(1.0, done / total) if total > 0 and self._known else 0.0
         halves = int(frac * width * 2)
         full, half = divmod(halves, 2)
         name = "status--bar-complete" if frac >= 1 else "status--bar"
