@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from framing.codebook import load_codebook
@@ -81,9 +82,16 @@ def others(app: FramingApp) -> str:
     return app.annotate_screen.query_one(OthersPanel).text
 
 
-def listing(app: FramingApp) -> DisagreementsScreen:
+async def listing(pilot: Pilot[None], app: FramingApp) -> DisagreementsScreen:
+    """The list screen, once its worker has ranked the shown scope."""
     screen = app.screen
     assert isinstance(screen, DisagreementsScreen)
+    for _ in range(250):
+        if not screen.ranking:
+            break
+        await pilot.pause(0.02)
+    assert not screen.ranking
+    await pilot.pause()
     return screen
 
 
@@ -93,7 +101,7 @@ async def test_list_is_ranked_like_the_cli(store: Store, codebook: Codebook) -> 
     async with app.run_test(size=SIZE) as pilot:
         assert shown(app) == TEXTS[2]  # alice's first unfinished unit
         await pilot.press("D")
-        screen = listing(app)
+        screen = await listing(pilot, app)
         expected = [r.unit_id for r in rank_disagreements(store, codebook)]
         assert screen.unit_ids == expected == [ids[i] for i in RANKED]
         table = screen.query_one(DataTable)
@@ -118,7 +126,9 @@ async def test_enter_opens_the_unit_with_the_others_labels(
     app = create_app(store, codebook, "alice")
     async with app.run_test(size=SIZE) as pilot:
         assert others(app) == ""  # ordinary annotation: nobody else's labels
-        await pilot.press("D", "down", "down", "enter")
+        await pilot.press("D")
+        await listing(pilot, app)
+        await pilot.press("down", "down", "enter")
         assert isinstance(app.screen, AnnotateScreen)
         assert shown(app) == TEXTS[1]
         text = others(app)
@@ -131,7 +141,9 @@ async def test_enter_opens_the_unit_with_the_others_labels(
         assert app.annotate_screen.session.labels == AGREED
         await pilot.press("right")  # moving on ends the review
         assert shown(app) == TEXTS[2] and others(app) == ""
-        await pilot.press("D", "enter")  # the top row
+        await pilot.press("D")
+        await listing(pilot, app)
+        await pilot.press("enter")  # the top row
         assert shown(app) == TEXTS[3] and "carol" in others(app)
         await pilot.press("left")
         assert others(app) == ""
@@ -144,7 +156,9 @@ async def test_review_of_the_current_unit_and_labelling_there(
     ids = unit_ids(store)
     app = create_app(store, codebook, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("D", "down", "enter")  # the unit already shown (alice: unlabelled)
+        await pilot.press("D")
+        await listing(pilot, app)
+        await pilot.press("down", "enter")  # the unit already shown (alice: unlabelled)
         assert shown(app) == TEXTS[2]
         assert "bob" in others(app) and "carol" in others(app)
         await pilot.press("3")  # the reviewer may label it too
@@ -157,7 +171,9 @@ async def test_escape_leaves_the_current_unit(store: Store, codebook: Codebook) 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right")
         assert shown(app) == TEXTS[3]
-        await pilot.press("D", "down", "down")
+        await pilot.press("D")
+        await listing(pilot, app)
+        await pilot.press("down", "down")
         assert isinstance(app.screen, DisagreementsScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, AnnotateScreen)
@@ -168,17 +184,22 @@ async def test_dimension_filter(store: Store, codebook: Codebook) -> None:
     app = create_app(store, codebook, "alice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("D")
-        screen = listing(app)
+        screen = await listing(pilot, app)
         assert screen.scope is None
         await pilot.press("f")  # perspective: everybody agrees
+        await listing(pilot, app)
         assert screen.scope == "perspective" and screen.unit_ids == []
         assert "agree on every unit" in screen.message
         await pilot.press("f")
+        await listing(pilot, app)
         assert screen.scope == "frame"
         assert screen.unit_ids == [r.unit_id for r in rank_disagreements(store, codebook, "frame")]
         title = str(screen.query_one("#dis-title", Static).content)
         assert "dimension: frame" in title and "3 units" in title
-        await pilot.press("tab", "tab")  # certainty, then all again
+        await pilot.press("tab")  # certainty
+        await listing(pilot, app)
+        await pilot.press("tab")  # all again (kept from the first time)
+        assert not screen.ranking
         assert screen.scope is None and len(screen.unit_ids) == 3
 
 
@@ -188,7 +209,7 @@ async def test_empty_list_message(tmp_path: Path, codebook: Codebook) -> None:
     app = create_app(store, codebook, "alice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("D")
-        screen = listing(app)
+        screen = await listing(pilot, app)
         assert screen.unit_ids == [] and screen.message == EMPTY
         empty = screen.query_one("#dis-empty", Static)
         assert empty.display and EMPTY in str(empty.content)
@@ -223,3 +244,35 @@ def test_session_other_labels_follow_the_history(store: Store, codebook: Codeboo
     session.go_next()
     assert session.others is None
     assert not session.review("no-such-unit")
+
+
+async def test_ranking_runs_in_a_worker_with_its_own_store(
+    store: Store, codebook: Codebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The UI thread never ranks: the list is computed in a thread, from a read-only
+    store opened there, and the screen says "ranking…" until it arrives."""
+    import threading
+
+    import framing.disagreements as dis
+
+    seen: list[tuple[bool, bool]] = []
+    go = threading.Event()
+    rank = dis.rank_disagreements
+
+    def held(st: Store, *args: object, **kw: object) -> list[object]:
+        seen.append((threading.current_thread() is threading.main_thread(), st is store))
+        go.wait(10)
+        return rank(st, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dis, "rank_disagreements", held)
+    app = create_app(store, codebook, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("D")
+        screen = app.screen
+        assert isinstance(screen, DisagreementsScreen) and screen.ranking
+        assert "ranking…" in str(screen.query_one("#dis-title", Static).content)
+        await pilot.press("down")  # the UI answers while the worker waits
+        go.set()
+        screen = await listing(pilot, app)
+        assert screen.unit_ids == [unit_ids(store)[i] for i in RANKED]
+        assert seen and all(not main and not same for main, same in seen)

@@ -443,6 +443,7 @@ class AnnotateScreen(Screen[None]):
             )
 
     def action_documents(self) -> None:
+        self.write_unsaved()  # the list reads the store from its own connection
         s = self.session
         current = s.unit.doc_id if s.unit else None
         screen = DocumentsScreen(
@@ -451,11 +452,13 @@ class AnnotateScreen(Screen[None]):
         self.app.push_screen(screen, self._jump_to_document)
 
     def action_search(self) -> None:
+        self.write_unsaved()  # the list reads the store from its own connection
         self.app.push_screen(
             SearchScreen(self.session.store.path, self.session.annotator), self._jump_to_unit
         )
 
     def action_my_labels(self) -> None:
+        self.write_unsaved()  # the list reads the store from its own connection
         s = self.session
         self.app.push_screen(
             MyLabelsScreen(s.store.path, s.annotator, s.codebook), self._jump_to_unit
@@ -464,7 +467,8 @@ class AnnotateScreen(Screen[None]):
     def action_disagreements(self) -> None:
         """The ranked disagreement list; the unit picked there opens here for review."""
         s = self.session
-        self.app.push_screen(DisagreementsScreen(s.store, s.codebook), self._review)
+        self.write_unsaved()  # the list reads the store from its own connection
+        self.app.push_screen(DisagreementsScreen(s.store.path, s.codebook), self._review)
 
     def _review(self, row: DisagreementRow | None) -> None:
         if row is not None:

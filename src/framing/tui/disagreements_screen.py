@@ -1,14 +1,17 @@
 """The disagreement list of ``framing disagreements``, in the UI: enter opens a unit in context.
 
 The list is computed once when the screen opens (and once per dimension the filter
-shows), with :func:`framing.disagreements.rank_disagreements`; moving the cursor does
-no store work. The screen is dismissed with the chosen row, or ``None`` on escape.
+shows), with :func:`framing.disagreements.rank_disagreements`, in a thread worker
+with its own read-only store (ranking reads every label: the UI must not freeze
+meanwhile; the title says "ranking…"); moving the cursor does no store work. The
+screen is dismissed with the chosen row, or ``None`` on escape.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -91,15 +94,16 @@ class DisagreementsScreen(Screen["DisagreementRow | None"]):
         Binding("tab", "cycle_dimension", "Dimension", show=False, id="disagreements_tab"),
     ]
 
-    def __init__(self, store: Store, codebook: Codebook) -> None:
+    def __init__(self, db_path: str, codebook: Codebook) -> None:
         super().__init__(id="disagreements")
-        self.store = store
+        self.db_path = db_path
         self.codebook = codebook
         #: ``None`` (all dimensions), then each dimension id: what ``f`` cycles through.
         self.scopes: tuple[str | None, ...] = (None, *codebook.dimension_ids)
         self.scope: str | None = None
         self.rows: list[DisagreementRow] = []
-        self._cache: dict[str | None, list[DisagreementRow]] = {}
+        #: scope -> (its ranking, the message shown when it is empty)
+        self._cache: dict[str | None, tuple[list[DisagreementRow], str]] = {}
         self.message = ""
 
     def compose(self) -> ComposeResult:
@@ -115,20 +119,33 @@ class DisagreementsScreen(Screen["DisagreementRow | None"]):
         self.show_scope(None)
 
     # ------------------------------------------------------------------ data
-    def ranked(self, scope: str | None) -> list[DisagreementRow]:
-        """The ranking for ``scope`` (computed on first use, then kept)."""
+    @property
+    def ranking(self) -> bool:
+        """Whether the shown scope's ranking is still being computed."""
+        return self.scope not in self._cache
+
+    @work(thread=True, group="disagreements")
+    def rank(self, scope: str | None) -> None:
+        """Rank ``scope`` with a read-only store of this thread's own."""
         from framing.disagreements import rank_disagreements
 
-        if scope not in self._cache:
-            self._cache[scope] = rank_disagreements(self.store, self.codebook, scope)
-        return self._cache[scope]
+        store = Store.open(self.db_path, readonly=True)
+        try:
+            rows = rank_disagreements(store, self.codebook, scope)
+            message = "" if rows else self._empty_message(store, scope)
+        finally:
+            store.close()
+        self.app.call_from_thread(self._ranked, scope, rows, message)
 
-    def _empty_message(self, scope: str | None) -> str:
+    def _ranked(self, scope: str | None, rows: list[DisagreementRow], message: str) -> None:
+        self._cache[scope] = (rows, message)
+        if scope == self.scope:
+            self.show_scope(scope)
+
+    def _empty_message(self, store: Store, scope: str | None) -> str:
         from framing.disagreements import rank_disagreements
 
-        pairable = rank_disagreements(
-            self.store, self.codebook, scope, limit=1, include_agreed=True
-        )
+        pairable = rank_disagreements(store, self.codebook, scope, limit=1, include_agreed=True)
         if not pairable:
             return EMPTY if scope is None else EMPTY.replace("yet", f"in {scope} yet", 1)
         where = "" if scope is None else f" in {scope}"
@@ -139,9 +156,25 @@ class DisagreementsScreen(Screen["DisagreementRow | None"]):
 
     # ------------------------------------------------------------- rendering
     def show_scope(self, scope: str | None) -> None:
-        """Fill the table with the ranking of one dimension (``None``: all of them)."""
+        """Fill the table with the ranking of one dimension (``None``: all of them);
+        if it is not ranked yet, say so and rank it in a worker."""
         self.scope = scope
-        self.rows = self.ranked(scope)
+        if scope not in self._cache:
+            self.rows = []
+            self.query_one(DataTable).display = False
+            self.query_one("#dis-detail", Static).display = False
+            self.query_one("#dis-empty", Static).display = False
+            self.query_one("#dis-title", Static).update(
+                Content.assemble(
+                    ("Disagreements", "bold"),
+                    ("  dimension: ", "dim"),
+                    (scope or "all", "bold"),
+                    ("  ·  ranking…", "dim"),
+                )
+            )
+            self.rank(scope)
+            return
+        self.rows, self.message = self._cache[scope]
         table = self.query_one(DataTable)
         table.clear(columns=True)  # new columns: auto widths fit this scope's rows
         for name, width in COLUMNS:
@@ -158,7 +191,6 @@ class DisagreementsScreen(Screen["DisagreementRow | None"]):
                 compact_labels(row),
                 key=row.unit_id,
             )
-        self.message = "" if self.rows else self._empty_message(scope)
         empty = self.query_one("#dis-empty", Static)
         empty.update(f"{self.message}\n\n{KEYS}")
         empty.display = not self.rows
