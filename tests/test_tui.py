@@ -11,7 +11,15 @@ import pytest
 from textual.widgets import Static
 
 from framing.codebook import load_codebook
-from framing.models import Codebook, Dimension, DimensionKind, Document, Label, UnitDraft
+from framing.models import (
+    Codebook,
+    Dimension,
+    DimensionKind,
+    Document,
+    FramingError,
+    Label,
+    UnitDraft,
+)
 from framing.store import Store
 from framing.tui import FramingApp, create_app
 from framing.tui.help_screen import HelpScreen
@@ -362,3 +370,54 @@ def test_hints_panel_groups_mentions_of_one_actor(codebook: Codebook) -> None:
     text = render_hints(hints, codebook).plain
     assert text.count("• ") == 1
     assert "• TTP (Tehreek-e-Taliban Pakistan)" in text
+
+
+async def test_a_label_is_written_right_after_the_frame_that_shows_it(
+    store: Store, codebook: Codebook
+) -> None:
+    """The fsync of a commit is not between the key and the screen: the first frame
+    after the key shows the label while it is still unwritten; the write follows
+    without another key, and only then does "saved" appear."""
+    first = unit_ids(store)[0]
+    app = create_app(store, codebook, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.annotate_screen
+        frames: list[tuple[list[str], bool, str]] = []
+        composite = screen._compositor_refresh
+
+        def hooked() -> None:
+            composite()
+            in_store = "perspective" in store.current_labels(first, "alice")
+            saved = screen.query_one(StatusBar).saved_text.plain
+            frames.append((chosen(app, "perspective"), in_store, saved))
+
+        screen._compositor_refresh = hooked  # type: ignore[method-assign]
+        await pilot.press("1")
+        await pilot.pause(0.1)
+        assert frames[0] == (["pakistani_institute"], False, "")  # shown, not yet written
+        assert store.current_labels(first, "alice") == {"perspective": "pakistani_institute"}
+        assert screen.session.unsaved == []
+        assert frames[-1][1] and frames[-1][2].startswith("saved ")
+
+
+async def test_a_write_the_store_refuses_is_not_shown_as_a_label(
+    store: Store, codebook: Codebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the store refuses a deferred label (any error but a lock), the error is
+    shown and the screen goes back to what the store holds."""
+    first = unit_ids(store)[0]
+    app = create_app(store, codebook, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert chosen(app, "perspective") == ["pakistani_institute"]
+
+        def refuse(*args: object, **kw: object) -> None:
+            raise FramingError("t.db: disk I/O error")
+
+        monkeypatch.setattr(store, "add_label", refuse)
+        await pilot.press("1")  # frame: refused when written
+        await pilot.pause(0.1)
+        assert chosen(app, "frame") == []
+        assert store.current_labels(first, "alice") == {"perspective": "pakistani_institute"}
+        assert any("disk I/O error" in n.message for n in app._notifications)
+        assert app.annotate_screen.session.unsaved == []

@@ -278,7 +278,7 @@ class DimensionStack(Static):
         style = self.visual_style
         if width <= 2 or not self.dimensions:
             return Strip.blank(max(0, width), style.rich_style)
-        state = (self._version, width, style)
+        state = (self._version, width, style, self.app.theme)
         if self._painted[0] != state:
             self._painted = (state, self._strips(width, style))
         strips = self._painted[1]
@@ -287,7 +287,7 @@ class DimensionStack(Static):
     def _strips(self, width: int, style: VisualStyle) -> list[Strip]:
         strips: list[Strip] = []
         for key in self._blocks(width):
-            cache_key = (key, width, style)
+            cache_key = (key, width, style, self.app.theme)
             block = self._strip_cache.get(cache_key)
             if block is None:
                 if len(self._strip_cache) > STRIP_CACHE:
