@@ -9,10 +9,9 @@ import stat
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from sqlite_utils import Database
-
 from framing.display import check_annotator
 from framing.models import FramingError
+from framing.store._sqlite import Database
 from framing.store.rows import _friendly, _now
 from framing.store.schema import KNOWN_MIGRATIONS, _expected_columns, migrations
 
