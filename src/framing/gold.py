@@ -225,11 +225,18 @@ def _e_step(design: _Design, priors: np.ndarray, conf: np.ndarray) -> tuple[np.n
     table = np.log(np.maximum(conf, _TINY)).transpose(0, 2, 1).reshape(j * k, k)
     logp = np.asarray(design.counts @ table)
     logp += np.log(np.maximum(priors, _TINY))
-    top = logp.max(axis=1, keepdims=True)
-    p = np.exp(logp - top)
+    # in place, and the row maximum column by column: a reduction along a short
+    # last axis is slow in numpy (units × classes, few classes); same numbers
+    top = logp[:, 0].copy()
+    for c in range(1, k):
+        np.maximum(top, logp[:, c], out=top)
+    top = top[:, None]
+    logp -= top
+    p = np.exp(logp, out=logp)
     s = p.sum(axis=1, keepdims=True)
     ll = float((np.log(s) + top).sum())
-    return p / s, ll
+    p /= s
+    return p, ll
 
 
 def dawid_skene(
