@@ -91,6 +91,15 @@ async def test_a_key_decides_with_provenance_and_backspace_undoes(tmp_path: Path
         frame_ids = {h["id"] for h in store.label_history(ids[3]) if h["dimension"] == "frame"}
         assert set(row.from_labels) == frame_ids and len(row.from_labels) == 3
         assert s.dimension.id == "certainty"  # moved on to the next open dimension
+
+        def summary(dim: str) -> str:
+            return str(app.screen.query_one(f"#dim-{dim} .dim-summary", Static).render())
+
+        # collapsed lines give the gold state, not the annotate screen's "not labelled"
+        assert "adjudicated by judge" in summary("frame")
+        assert "unanimous, 1.00" in summary("perspective")
+        assert "open: no gold yet" in summary("certainty")
+        assert not any("not labelled" in summary(d) for d in AGREED)
         await pilot.press("r")  # certainty is still open: no prompt, a notice
         await pilot.pause()
         assert not app.screen.query(Input)
@@ -149,6 +158,8 @@ async def test_flagged_unit_split_from_the_screen(tmp_path: Path) -> None:
         await pilot.press("S")
         await pilot.pause()
         want = str(TEXTS[4].index(". ") + 2)  # proposed: after the first ". "
+        assert app.screen.query_one(Input).value == want
+        await pilot.press(*want)  # the proposal is selected: typing replaces it
         assert app.screen.query_one(Input).value == want
         await pilot.press("enter")
         await pilot.pause()

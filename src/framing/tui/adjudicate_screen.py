@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 
 from framing.breakdowns import value_text
 from framing.models import FramingError
+from framing.store.review import GoldRow
 from framing.tui.adjudication import AdjudicationSession
 from framing.tui.help_screen import HelpScreen
 from framing.tui.line_input_screen import LineInputScreen
@@ -66,7 +67,7 @@ class AdjudicateScreen(Screen[None]):
                 yield Static(id="adj-empty", markup=False)
                 with Horizontal(id="dimensions"):
                     for i, dim in enumerate(s.dims):
-                        yield DimensionPanel(dim, i, len(s.dims))
+                        yield DimensionPanel(dim, i, len(s.dims), empty="– open: no gold yet")
             yield HintsPanel(s.codebook, id="hints")
         yield Footer()
 
@@ -103,7 +104,8 @@ class AdjudicateScreen(Screen[None]):
         review.display = bool(s.flags or s.notes)
         for i, panel in enumerate(self._panels):
             g = s.gold.get(panel.dimension.id)
-            panel.show(g.value if g is not None else None, i == s.focus)
+            detail = _how(g) if g is not None and g.value is not None else ""
+            panel.show(g.value if g is not None else None, i == s.focus, detail)
         if s.message:
             self.notify(s.message, timeout=3)
             s.message = ""
@@ -138,10 +140,8 @@ class AdjudicateScreen(Screen[None]):
                 parts.append("\n")
             parts.append((f"{dim.id}", "bold" if differ else ""))
             if g is not None and g.value is not None:
-                how = g.method + (f" by {g.decided_by}" if g.method == "adjudicated" else "")
-                conf = f", {g.confidence:.2f}" if g.confidence is not None else ""
                 reason = f" — {g.reason}" if g.reason else ""
-                parts.append((f"  gold: {value_text(g.value)} ({how}{conf}){reason}", "green"))
+                parts.append((f"  gold: {value_text(g.value)} ({_how(g)}){reason}", "green"))
             else:
                 parts.append(("  gold: open", "dim"))
             for annotator, labels in s.labels.values.items():
@@ -254,3 +254,9 @@ class AdjudicateScreen(Screen[None]):
             self.notify(f"Not a character offset: {text!r}", severity="error")
             return
         self._guard(lambda: self.session.split(offset))
+
+
+def _how(g: GoldRow) -> str:
+    """How a gold value was reached: ``majority, 0.67`` or ``adjudicated by judge``."""
+    how = g.method + (f" by {g.decided_by}" if g.method == "adjudicated" else "")
+    return how + (f", {g.confidence:.2f}" if g.confidence is not None else "")

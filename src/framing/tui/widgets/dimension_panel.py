@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from framing.models import Dimension, LabelValue
+from framing.tui.safe import safe
 
 KIND_HINT = {
     "single": "one label",
@@ -172,7 +173,11 @@ class DimensionPanel(Vertical, can_focus=False):
             self.dimension_id = dimension_id
             self.label_id = label_id
 
-    def __init__(self, dimension: Dimension, index: int, count: int) -> None:
+    def __init__(
+        self, dimension: Dimension, index: int, count: int, *, empty: str = "– not labelled yet"
+    ) -> None:
+        """``empty``: the collapsed line's text when nothing is chosen (adjudication
+        says the gold is open, not that nobody labelled)."""
         super().__init__(id=f"dim-{dimension.id}", classes="dimension-panel")
         self.dimension = dimension
         self.heading = f"{index + 1}/{count} {dimension.id.replace('_', ' ').title()}"
@@ -182,6 +187,8 @@ class DimensionPanel(Vertical, can_focus=False):
         #: The label the manifest gives the document (perspective): marked, not chosen.
         self._source: str | None = None
         self._focused = False
+        self._empty = empty
+        self._detail = ""
         self._summary = Static(self._render_summary(), classes="dim-summary", markup=False)
         self._question = Static(dimension.question, classes="dim-question", markup=False)
         self._grid = LabelGrid(dimension)
@@ -193,20 +200,26 @@ class DimensionPanel(Vertical, can_focus=False):
 
     def _render_summary(self) -> Content:
         names = [lab.name for lab in self.dimension.labels if lab.id in self._chosen]
-        return Content.assemble(
-            (self.heading, "bold"),
-            ("  ", ""),
-            (" + ".join(names), "bold") if names else ("– not labelled yet", "dim italic"),
+        return safe(
+            Content.assemble(
+                (self.heading, "bold"),
+                ("  ", ""),
+                (" + ".join(names), "bold") if names else (self._empty, "dim italic"),
+                (f"  {self._detail}" if self._detail else "", "dim"),
+            )
         )
 
-    def show(self, value: LabelValue, focused: bool) -> None:
-        """Mark the chosen label(s) and the focus; does nothing if neither changed."""
+    def show(self, value: LabelValue, focused: bool, detail: str = "") -> None:
+        """Mark the chosen label(s) and the focus; does nothing if neither changed.
+        ``detail`` follows the chosen names on the collapsed line (how gold was
+        decided, in adjudication)."""
         if focused != self._focused:
             self._focused = focused
             self._restyle()
         chosen = frozenset(value if isinstance(value, list) else [] if value is None else [value])
-        if chosen != self._chosen:
+        if chosen != self._chosen or detail != self._detail:
             self._chosen = chosen
+            self._detail = detail
             self._grid.chosen = chosen
             self._grid.refresh()
             self._summary.update(self._render_summary(), layout=False)
