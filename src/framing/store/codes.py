@@ -56,7 +56,7 @@ class CodesMixin(DocumentsMixin):
         b = self.db.execute("SELECT MAX(id) FROM label_codes").fetchone()[0]
         return bool(a == b)
 
-    def coded_label_scan(self, *, timing: bool) -> CodedScan | None:
+    def coded_label_scan(self, *, timing: bool, ids: bool = False) -> CodedScan | None:
         """Every independent label row (phase not ``review``), id order, as codes; None
         when the codes lag behind the labels (then read ``labels`` instead).
 
@@ -64,7 +64,8 @@ class CodesMixin(DocumentsMixin):
         (``((unit·T + annotator)·T + dimension)·T + value``, then the times...), so
         Python receives one small tuple per label.  ``timing`` adds ``created_at``,
         and those of ``shown_at``, hint condition, phase and ``active_ms`` that any
-        independent label has (a column that is NULL everywhere is not read).
+        independent label has (a column that is NULL everywhere is not read).  ``ids``
+        adds ``arr["id"]``, the ``labels.id`` of each row (gold's provenance).
         """
         import numpy as np
 
@@ -127,10 +128,12 @@ class CodesMixin(DocumentsMixin):
             for _name, sql, radix in word[1:]:
                 expr = f"({expr}) * {radix} + {sql}"
             exprs.append(expr)
+        id_sql = ", id" if ids else ""
         cur = self.db.execute(
-            f"SELECT {', '.join(exprs)}{active_sql} FROM label_codes WHERE independent ORDER BY id"
+            f"SELECT {', '.join(exprs)}{active_sql}{id_sql} FROM label_codes"
+            " WHERE independent ORDER BY id"
         )
-        width = len(exprs) + (1 if active_sql else 0)
+        width = len(exprs) + (1 if active_sql else 0) + (1 if ids else 0)
         cols = _fetch_ints(cur)[:, None] if width == 1 else _fetch_int_rows(cur, width)
         arr: dict[str, Any] = {}
         for i, word in enumerate(words):
@@ -139,9 +142,12 @@ class CodesMixin(DocumentsMixin):
                 rest, arr[name] = np.divmod(rest, radix)
             arr[word[0][0]] = rest
         n = len(cols)
+        if ids:
+            arr["id"] = cols[:, -1].copy()
         if active_sql:
-            arr["active"] = cols[:, -1].astype(np.float64)
-            arr["active"][cols[:, -1] == NO_ACTIVE] = np.nan
+            active = cols[:, len(exprs)]
+            arr["active"] = active.astype(np.float64)
+            arr["active"][active == NO_ACTIVE] = np.nan
         else:
             arr["active"] = np.full(n, np.nan)
         del cols

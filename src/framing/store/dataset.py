@@ -518,17 +518,23 @@ def latest_label_scan(
     return arr, index, _latest_rows(arr, index, ordered=ordered)
 
 
-def _latest_rows(arr: dict[str, Any], index: dict[str, Any], *, ordered: bool = True) -> Any:
+def _latest_rows(
+    arr: dict[str, Any], index: dict[str, Any], *, ordered: bool = True, retracted: int = -1
+) -> Any:
     """Indices of the latest row (highest id) of each (unit, annotator, dimension) whose
     value is not a retraction, sorted by unit id, annotator and dimension (as strings),
-    or in scan order when not ``ordered``."""
+    or in scan order when not ``ordered``.  ``index[name]`` holds each column's keys
+    (a ``_Codes`` dict, or a list for a coded scan, then with ``retracted``: the value
+    code of a retraction)."""
     import numpy as np
 
     n_a, n_d = max(len(index["annotator"]), 1), max(len(index["dimension"]), 1)
     key = (arr["unit"] * n_a + arr["annotator"]) * n_d + arr["dimension"]
     _, first_rev = np.unique(key[::-1], return_index=True)
     last = len(key) - 1 - first_rev
-    last = last[arr["value"][last] != index["value"].get(None, -1)]
+    if isinstance(index["value"], dict):
+        retracted = index["value"].get(None, -1)
+    last = last[arr["value"][last] != retracted]
     if not ordered:
         return np.sort(last)
 

@@ -488,13 +488,31 @@ class ReviewMixin(DocumentsMixin):
         as integer columns for bulk work (``framing gold``): ``(cols, keys)`` where
         ``cols`` holds ``id`` (``labels.id``), ``unit``, ``annotator``, ``dimension``
         and ``value`` (the stored text's code), rows in id order, and ``keys[name]``
-        the key of each code.  One sequential scan (:func:`latest_label_scan`)."""
-        from framing.store.dataset import latest_label_scan
+        the key of each code (annotators, dimensions and values: only those used).
 
-        coded = {"unit": "unit_id", "annotator": "annotator", "dimension": "dimension",
-                 "value": "value"}  # fmt: skip
-        arr, index, sel = latest_label_scan(self, coded, ordered=False)  # type: ignore[arg-type]
-        return {n: c[sel] for n, c in arr.items()}, {n: list(c) for n, c in index.items()}
+        From the label codes (schema m004, one packed integer per row) when they are
+        current, else one sequential scan of ``labels`` (:func:`latest_label_scan`).
+        """
+        import numpy as np
+
+        from framing.store.dataset import _latest_rows, latest_label_scan
+
+        scan = self.coded_label_scan(timing=False, ids=True)  # type: ignore[attr-defined]
+        if scan is None:
+            coded = {"unit": "unit_id", "annotator": "annotator", "dimension": "dimension",
+                     "value": "value"}  # fmt: skip
+            arr, index, sel = latest_label_scan(self, coded, ordered=False)  # type: ignore[arg-type]
+            return {n: c[sel] for n, c in arr.items()}, {n: list(c) for n, c in index.items()}
+        keys = {n: scan.keys[n] for n in ("unit", "annotator", "dimension", "value")}
+        sel = _latest_rows(scan.arr, keys, ordered=False, retracted=scan.retracted)
+        cols = {n: scan.arr[n][sel] for n in ("id", *keys)}
+        for name in ("annotator", "dimension", "value"):  # terms: only those used here
+            used = np.flatnonzero(np.bincount(cols[name], minlength=len(keys[name])))
+            recode = np.full(len(keys[name]), -1, np.int64)
+            recode[used] = np.arange(len(used), dtype=np.int64)
+            cols[name] = recode[cols[name]]
+            keys[name] = [keys[name][i] for i in used.tolist()]
+        return cols, keys
 
     def review_by_unit(self) -> dict[str, dict[str, Any]]:
         """What the export adds per unit: ``{unit_id: {"gold": {dimension: {value,
