@@ -109,6 +109,21 @@ def test_agreement_vs_gold_matches_sklearn(db: Path) -> None:
         a, b = [mine[u] for u in both], [gold[u] for u in both]
         assert row["accuracy_vs_gold"] == pytest.approx(accuracy_score(b, a))
         assert row["kappa_vs_gold"] == pytest.approx(cohen_kappa_score(a, b))
+        # leave-one-out: the plurality of the others' labels, 2 others at least, no tie
+        others: dict[str, list[str]] = {}
+        for u, who, d, v in s.all_current_labels():
+            if d == "frame" and who != name:
+                others.setdefault(u, []).append(v)
+        ref = {}
+        for u, vs in others.items():
+            top = max(vs.count(x) for x in vs)
+            if len(vs) >= 2 and len({x for x in vs if vs.count(x) == top}) == 1:
+                ref[u] = next(x for x in vs if vs.count(x) == top)
+        both = [u for u in mine if u in ref]
+        assert row["n_vs_others"] == len(both) > 0
+        a, b = [mine[u] for u in both], [ref[u] for u in both]
+        assert row["accuracy_vs_others"] == pytest.approx(accuracy_score(b, a))
+        assert row["kappa_vs_others"] == pytest.approx(cohen_kappa_score(a, b))
 
 
 def test_flags_and_export_carry_review(db: Path) -> None:

@@ -7,7 +7,14 @@ import math
 import numpy as np
 import pytest
 
-from framing.gold import Votes, competence, dawid_skene, majority, unanimous
+from framing.gold import (
+    Votes,
+    competence,
+    dawid_skene,
+    majority,
+    majority_of_others,
+    unanimous,
+)
 from tests.dawid_skene_data import anaesthetist_triples
 
 CLASSES = ["1", "2", "3", "4"]
@@ -195,6 +202,31 @@ def test_competence_against_gold() -> None:
     want = cohen_kappa_score(["y", "y", "x"], ["x", "y", "x"])
     assert rows["b"].kappa_vs_gold == pytest.approx(want)
     assert rows["b"].estimated_accuracy is None
+
+
+def test_competence_against_the_other_annotators_leaves_the_own_vote_out() -> None:
+    v = Votes.from_triples(
+        [
+            ("u1", "a", "x"), ("u1", "b", "x"), ("u1", "c", "y"),
+            ("u2", "a", "y"), ("u2", "b", "y"), ("u2", "c", "y"),
+            ("u3", "a", "x"), ("u3", "b", "y"),
+        ],
+        ["x", "y"],
+    )  # fmt: skip
+    # a: u1's others split (tie), u3 has one other annotator only
+    assert majority_of_others(v, 0).tolist() == [-1, 1, -1]
+    # c: u1's others say x; u3's others (a, b) split
+    assert majority_of_others(v, 2).tolist() == [0, 1, -1]
+    gold = np.array([0, 1, -1])  # the majority, which counts c's own vote on u2
+    rows = {c.annotator: c for c in competence(v, gold)}
+    assert (rows["a"].n_vs_others, rows["a"].accuracy_vs_others) == (1, 1.0)
+    assert (rows["c"].n_vs_others, rows["c"].accuracy_vs_others) == (2, 0.5)
+    from sklearn.metrics import cohen_kappa_score
+
+    want = cohen_kappa_score(["y", "y"], ["x", "y"])
+    assert rows["c"].kappa_vs_others == pytest.approx(want)
+    # against gold, a also scores on u1, where a's own vote broke the tie into the gold
+    assert (rows["a"].n_vs_gold, rows["a"].accuracy_vs_gold) == (2, 1.0)
 
 
 def test_estimated_accuracy_is_prior_weighted_diagonal() -> None:

@@ -26,8 +26,10 @@ Competence
     ``Σ_k p_k π_j[k, k]`` (the confusion diagonal weighted by the priors), and
     agreement with the gold values (share equal and Cohen's κ over the units
     that have gold).  Gold usually includes that annotator's own label, so
-    agreement with gold is optimistic; the estimated accuracy is the model's
-    view, not a measurement against truth.
+    agreement with gold is optimistic; the same against the majority of the
+    *other* annotators (leave-one-out: ties and units with fewer than 2 other
+    annotators left out) is the honest figure.  The estimated accuracy is the
+    model's view, not a measurement against truth.
 """
 
 from __future__ import annotations
@@ -308,6 +310,9 @@ class Competence:
     n_vs_gold: int
     accuracy_vs_gold: float | None
     kappa_vs_gold: float | None
+    n_vs_others: int = 0
+    accuracy_vs_others: float | None = None
+    kappa_vs_others: float | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -317,6 +322,9 @@ class Competence:
             "n_vs_gold": self.n_vs_gold,
             "accuracy_vs_gold": self.accuracy_vs_gold,
             "kappa_vs_gold": self.kappa_vs_gold,
+            "n_vs_others": self.n_vs_others,
+            "accuracy_vs_others": self.accuracy_vs_others,
+            "kappa_vs_others": self.kappa_vs_others,
         }
 
 
@@ -324,28 +332,73 @@ def _num(x: float) -> float | None:
     return None if x != x else float(x)
 
 
+def majority_of_others(votes: Votes, annotator: int, min_annotators: int = 2) -> np.ndarray:
+    """Per unit, the majority of every annotator's labels but ``annotator``'s (a class
+    code; ``-1`` for a tie, or fewer than ``min_annotators`` other annotators): the
+    gold majority would give without that annotator (leave-one-out)."""
+    return _majority_without(votes, annotator, min_annotators, votes.counts(),
+                             annotators_per_unit(votes))  # fmt: skip
+
+
+def _majority_without(
+    votes: Votes, annotator: int, min_annotators: int, counts: np.ndarray, per_unit: np.ndarray
+) -> np.ndarray:
+    """:func:`majority_of_others` from the label counts and annotators per unit."""
+    k, n = votes.n_classes, votes.n_units
+    if k == 0:
+        return np.full(n, -1, np.int64)
+    mine = votes.annotator == annotator
+    own = np.bincount(votes.unit[mine] * k + votes.value[mine], minlength=n * k)
+    others = counts - own.reshape(n, k)
+    labelled = np.bincount(votes.unit[mine], minlength=n) > 0
+    enough = per_unit - labelled >= min_annotators
+    top = others.max(axis=1)
+    single = (others == top[:, None]).sum(axis=1) == 1
+    return np.where(enough & single & (top > 0), others.argmax(axis=1), -1)
+
+
+def _versus(a: np.ndarray, b: np.ndarray, k: int) -> tuple[int, float | None, float | None]:
+    """``(n, accuracy, Cohen's κ)`` of labels ``a`` against reference ``b``."""
+    if not len(a):
+        return 0, None, None
+    return len(a), float((a == b).mean()), _num(cohen_kappa_codes(a, b, k))
+
+
 def competence(
-    votes: Votes, gold: np.ndarray, model: DawidSkeneResult | None = None
+    votes: Votes,
+    gold: np.ndarray,
+    model: DawidSkeneResult | None = None,
+    *,
+    min_annotators: int = 2,
 ) -> list[Competence]:
-    """Per annotator: labels, the model's estimated accuracy (if ``model``), and
-    accuracy and Cohen's κ against ``gold`` (a class code per unit, ``-1`` = none)."""
+    """Per annotator: labels, the model's estimated accuracy (if ``model``), accuracy
+    and Cohen's κ against ``gold`` (a class code per unit, ``-1`` = none), and against
+    the majority of the *other* annotators (:func:`majority_of_others`: leave-one-out,
+    so the annotator's own vote never helps; ties and units with fewer than
+    ``min_annotators`` other annotators left out)."""
     k = votes.n_classes
     est = model.estimated_accuracy() if model is not None else None
     out = []
     g = np.asarray(gold, dtype=np.int64)[votes.unit] if len(votes.unit) else votes.unit
+    counts, per_unit = votes.counts(), annotators_per_unit(votes)
     for j, name in sorted(enumerate(votes.annotators), key=lambda t: t[1]):
         mine = votes.annotator == j
-        n = int(mine.sum())
         both = mine & (g >= 0)
-        a, b = votes.value[both], g[both]
+        n_g, acc_g, kappa_g = _versus(votes.value[both], g[both], k)
+        loo = _majority_without(votes, j, min_annotators, counts, per_unit)[votes.unit]
+        both = mine & (loo >= 0)
+        n_o, acc_o, kappa_o = _versus(votes.value[both], loo[both], k)
         out.append(
             Competence(
                 annotator=name,
-                n=n,
+                n=int(mine.sum()),
                 estimated_accuracy=None if est is None else float(est[j]),
-                n_vs_gold=len(a),
-                accuracy_vs_gold=float((a == b).mean()) if len(a) else None,
-                kappa_vs_gold=_num(cohen_kappa_codes(a, b, k)) if len(a) else None,
+                n_vs_gold=n_g,
+                accuracy_vs_gold=acc_g,
+                kappa_vs_gold=kappa_g,
+                n_vs_others=n_o,
+                accuracy_vs_others=acc_o,
+                kappa_vs_others=kappa_o,
             )
         )
     return out

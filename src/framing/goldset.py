@@ -321,7 +321,7 @@ def fill_gold(
         code = np.fromiter((cix.get(c[1] or "", -1) for c in cur), np.int64, len(cur))
         swap = has & (adj | ((method == "unanimous") & (after < 0)))
         after[swap] = code[swap]
-    rep.competence = competence(v, after, model)
+    rep.competence = competence(v, after, model, min_annotators=min_annotators)
     return rep
 
 

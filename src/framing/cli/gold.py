@@ -32,12 +32,16 @@ def competence_lines(rows: list[Competence], *, estimated: bool) -> list[str]:
     if estimated:
         head += f"  {'est.acc':>7}"
     head += f"  {'vs gold':>7}  {'accuracy':>8}  {'kappa':>6}"
+    head += f"  {'vs others':>9}  {'accuracy':>8}  {'kappa':>6}"
     lines = [head]
     for r in rows:
         line = f"  {r.annotator.ljust(w)}  {r.n:>6}"
         if estimated:
             line += f"  {_pct(r.estimated_accuracy):>7}"
         line += f"  {r.n_vs_gold:>7}  {_pct(r.accuracy_vs_gold):>8}  {_pct(r.kappa_vs_gold):>6}"
+        line += (
+            f"  {r.n_vs_others:>9}  {_pct(r.accuracy_vs_others):>8}  {_pct(r.kappa_vs_others):>6}"
+        )
         lines.append(line)
     return lines
 
@@ -112,8 +116,11 @@ def gold(
     again appends only what changed. Only independent labels count; units need
     labels from 2 annotators. The competence table gives per annotator the
     labels, the model's estimated accuracy (Σ prior × confusion diagonal,
-    dawid-skene only) and accuracy and Cohen's κ against the gold now stored
-    (which includes the annotator's own vote, so it flatters).
+    dawid-skene only), accuracy and Cohen's κ against the gold now stored
+    (which includes the annotator's own vote, so it flatters), and the same
+    against the majority of the OTHER annotators ("vs others": leave-one-out,
+    so one's own vote never helps; ties and units with fewer than 2 other
+    annotators are left out).
 
     \b
     Examples:
@@ -254,7 +261,9 @@ def agreement_vs_gold(
     click.echo(
         "Each annotator's current independent labels against the gold label of the same\n"
         "unit (any method; run `framing gold` or `framing adjudicate` first). Units without\n"
-        "gold are excluded. Gold that came from votes includes the annotator's own vote."
+        "gold are excluded. Gold that came from votes includes the annotator's own vote;\n"
+        "'vs others' compares with the majority of the other annotators instead (leave-one-\n"
+        "out: ties and units with fewer than 2 other annotators are left out)."
     )
     for d, rows in table.items():
         click.echo(f"\n{d}")
