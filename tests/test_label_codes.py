@@ -231,6 +231,17 @@ def test_text_features_follow_every_change_of_the_units(tmp_path: Path) -> None:
         UnitDraft(0, 0, 8, "one", hints=_hints("hedge", "hedge", actors=("taliban",))),
         UnitDraft(1, 10, 18, "two", hints=_hints("attribution", actors=("taliban", "un"))),
         UnitDraft(2, 20, 28, "three", hints=None),
+        UnitDraft(
+            3,
+            30,
+            38,
+            "four",
+            hints={  # the same actor twice, names missing
+                "cues": [],
+                "actors": [{"id": "un"}, {"id": "un"}, {"id": "un", "name": "UN"}],
+            },
+        ),
+        UnitDraft(4, 40, 48, "five", hints={"cues": [], "actors": [{"id": "nobody"}]}),
     ]
     s.ingest([(Document("a", "a.txt", sha256="a", source="S"), drafts)])
     s.ingest([(Document("b", "b.txt", sha256="b", source="T"), drafts[:1])])

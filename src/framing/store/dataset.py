@@ -86,11 +86,12 @@ class DatasetMixin(CodesMixin):
     def actor_counts_by_source(self) -> list[tuple[str, str, str, int, int]]:
         """``(source, actor id, name, units mentioning it, of those units with an
         attribution or quote cue)`` over queued units (from ``unit_actors``: one row per
-        unit, actor id and name, kept equal to the hints by triggers: schema m004)."""
+        unit, actor id and name ('' when it has none), kept equal to the hints by
+        triggers: schema m004)."""
         return [
             tuple(r)
             for r in self.db.execute(
-                "SELECT COALESCE(d.source, '') AS src, a.actor, MIN(a.name), COUNT(*),"
+                "SELECT COALESCE(d.source, '') AS src, a.actor, MIN(NULLIF(a.name, '')), COUNT(*),"
                 " TOTAL(a.reported) FROM unit_actors a JOIN documents d ON d.doc_id = a.doc_id"
                 " WHERE a.queued = 1 GROUP BY src, a.actor ORDER BY src, a.actor"
             )
