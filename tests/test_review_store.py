@@ -101,6 +101,14 @@ def test_retracting_an_automatic_value_appends_an_open_row(store: Store) -> None
     assert store.gold_current(u)[(u, "frame")].value is None
 
 
+def test_a_draft_without_a_value_is_stored_as_an_open_row(store: Store) -> None:
+    u = _ids(store)[0]
+    store.write_auto_gold([GoldDraft(u, "frame", None, "majority", None)], "g",
+                          dimension="frame")  # fmt: skip
+    row = store.db.execute("SELECT value FROM gold WHERE unit_id = ?", [u]).fetchone()
+    assert row == (None,)  # NULL, not an empty label id
+
+
 def test_split_keeps_other_ids_and_labels(store: Store) -> None:
     ids = _ids(store)
     target = ids[2]

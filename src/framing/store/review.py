@@ -93,7 +93,7 @@ class GoldColumns:
     JSON lists of ``labels.id`` (``[1, 2]``); ``reasons`` None means none."""
 
     unit_ids: Sequence[str]
-    values: Sequence[str]
+    values: Sequence[str | None]
     methods: Sequence[str]
     confidences: Sequence[float | None]
     from_labels: Sequence[str]
@@ -104,7 +104,7 @@ class GoldColumns:
         ds = list(drafts)
         return cls(
             [d.unit_id for d in ds],
-            [d.value_text if d.value_text is not None else encode_value(d.value) or ""
+            [d.value_text if d.value_text is not None else encode_value(d.value)
              for d in ds],
             [d.method for d in ds],
             [d.confidence for d in ds],
@@ -686,7 +686,7 @@ _NEW, _SAME, _KEPT = 0, 1, 2
 
 def _draft_state(
     cur: tuple[int, str | None, str, str, float | None],
-    value: str,
+    value: str | None,
     method: str,
     from_json: str,
     confidence: float | None,
