@@ -259,7 +259,7 @@ def _analyze(
 ) -> AnalysisReport:
     # independent labels only: a label made after seeing another's is not a judgement
     layout = store.unit_layout()
-    columns = store.independent_label_columns(layout)
+    columns = store.independent_label_columns(layout, sort=False)  # matrices scatter them
     gold = store.current_gold()
     # the coded matrices once, for the main run and every sensitivity run
     single = [d.id for d in codebook.dimensions if d.kind != "multi"]

@@ -186,12 +186,16 @@ class DatasetMixin(CodesMixin):
             doc_sources=[m[1] for m in meta],
         )
 
-    def independent_label_columns(self, layout: UnitLayout | None = None) -> LabelColumns:
+    def independent_label_columns(
+        self, layout: UnitLayout | None = None, *, sort: bool = True
+    ) -> LabelColumns:
         """Each annotator's latest *independent* label (made before seeing anybody
         else's) as :class:`LabelColumns`, like :meth:`current_label_columns` but
         without review labels: what an analysis of the annotators' judgements uses.
         ``positions`` holds each unit's place in :meth:`unit_order`; with ``layout``
-        (:meth:`unit_layout`) and current label codes no unit id is looked up."""
+        (:meth:`unit_layout`) and current label codes no unit id is looked up.
+        ``sort=False`` leaves the rows unsorted (one label per unit, annotator and
+        dimension all the same: for callers that scatter them, e.g. coded matrices)."""
         import numpy as np
 
         scan = self.coded_label_scan(timing=False) if layout is not None else None
@@ -216,7 +220,11 @@ class DatasetMixin(CodesMixin):
             recode[by_name] = np.arange(len(keys), dtype=np.int64)
             cols[name] = recode[getattr(c, name)]
             names[name] = [keys[i] for i in by_name]
-        row_order = np.lexsort((cols["dimension"], cols["annotator"], cols["unit"]))
+        row_order = (
+            np.lexsort((cols["dimension"], cols["annotator"], cols["unit"]))
+            if sort
+            else slice(None)
+        )
         return LabelColumns(
             unit_ids=unit_ids,
             annotators=names["annotator"],

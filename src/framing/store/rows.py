@@ -78,7 +78,7 @@ class LabelColumns:
     ``dimensions`` are sorted, so codes compare in those orders; rows are sorted by
     (unit, annotator, dimension).  ``values`` and ``times`` hold each distinct
     value / timestamp once (in no particular order).  The columns are int64 numpy
-    arrays.
+    arrays.  (``Store.independent_label_columns(sort=False)`` leaves the rows unsorted.)
     """
 
     unit_ids: list[str]
