@@ -12,6 +12,7 @@ report says the results describe these documents, not the source.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from framing.analysis.choice import ChosenLabels, choose_labels
 from framing.analysis.contracts import (
     AnalysisReport,
     DimensionResult,
+    Features,
     Sensitivity,
     SensitivityRow,
 )
@@ -257,6 +259,37 @@ def _analyze(
     sensitivity: bool,
     features: bool,
 ) -> AnalysisReport:
+    # The text features are SQLite aggregates (the GIL is released while they run):
+    # a thread with its own read-only connection computes them meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        later = pool.submit(_text_features_apart, store.path, codebook) if features else None
+        return _analyze_labels(
+            store, codebook, later, labels=labels, n_boot=n_boot, n_perm=n_perm, seed=seed,
+            alpha=alpha, sensitivity=sensitivity,
+        )  # fmt: skip
+
+
+def _text_features_apart(path: str, codebook: Codebook) -> Features:
+    """:func:`text_features` on a read-only connection of its own (for a thread)."""
+    store = Store.open(path, create=False, readonly=True)
+    try:
+        return text_features(store, codebook)
+    finally:
+        store.close()
+
+
+def _analyze_labels(
+    store: Store,
+    codebook: Codebook,
+    later: Future[Features] | None,
+    *,
+    labels: str,
+    n_boot: int,
+    n_perm: int,
+    seed: int,
+    alpha: float,
+    sensitivity: bool,
+) -> AnalysisReport:
     # independent labels only: a label made after seeing another's is not a judgement
     layout = store.unit_layout()
     columns = store.independent_label_columns(layout, sort=False)  # matrices scatter them
@@ -286,8 +319,8 @@ def _analyze(
             "alpha": alpha,
         },
         "dimensions": dims,
-        "features": text_features(store, codebook)
-        if features
+        "features": later.result()
+        if later is not None
         else {
             "units": {},
             "tone": {},
