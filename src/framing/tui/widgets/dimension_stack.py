@@ -46,8 +46,9 @@ STRIP_CACHE = 256
 class DimensionStack(Static):
     """The dimensions, one open (``show``), the rest one line each; constant height.
 
-    ``short`` (a terminal under 28 rows) leaves out the question and the box's bottom
-    edge, as the 80x24 layout needs every line for the sentence and the labels.
+    ``short`` (a terminal under 28 rows) leaves out the box's bottom edge, and the
+    question where it does not fit in the box (the tallest dimension's box has no
+    room for it), as the 80x24 layout needs every line for the sentence and labels.
     """
 
     DEFAULT_CSS = """
@@ -157,8 +158,9 @@ class DimensionStack(Static):
             plan = self._plans[key] = plan_grid(dim, inner)
         return plan
 
-    def _question(self, dim: Dimension, inner: int) -> list[Content]:
-        if self.short:
+    def _question(self, dim: Dimension, inner: int, *, always: bool = False) -> list[Content]:
+        """The question's lines (none on a short terminal, unless ``always``)."""
+        if self.short and not always:
             return []
         key = (dim.id, inner)
         if key not in self._questions:
@@ -218,9 +220,12 @@ class DimensionStack(Static):
     def _box(self, dim: Dimension, width: int, height: int) -> list[Content]:
         inner = max(1, width - 2)
         muted = self._muted()
-        body = [line.stylize("italic").stylize_before(muted) for line in self._question(dim, inner)]
-        body += grid_lines(dim, self._plan(dim, inner), self._chosen[dim.id], self._source[dim.id])
         edges = 1 if self.short else 2
+        grid = grid_lines(dim, self._plan(dim, inner), self._chosen[dim.id], self._source[dim.id])
+        question = self._question(dim, inner, always=True)
+        if self.short and edges + len(question) + len(grid) > height:
+            question = []  # a short terminal shows the question only where it fits
+        body = [line.stylize("italic").stylize_before(muted) for line in question] + grid
         body += [Content("")] * max(0, height - edges - len(body))
         side = Content.styled(SIDE, BORDER_STYLE)
         lines = [self._edge(TOP, width, self._titles[dim.id], TITLE_STYLE)]
