@@ -280,3 +280,32 @@ def test_empty_and_binary_files_are_skipped_with_a_warning(tmp_path: Path) -> No
     assert any("image.txt" in w and "binary" in w for w in warnings)
     assert "1 documents added" in out
     assert {r["doc_id"] for r in export(db)} == {"ok"}
+
+
+def test_ingest_loads_no_heavy_library_it_does_not_use(tmp_path: Path) -> None:
+    """Start-up is part of what a user waits for: ``framing ingest`` of ordinary text
+    loads neither pandas/pyarrow (sqlite-utils would import pandas) nor spaCy (needed
+    only for a glued sentence start, see ``segment.nlp.sentence_spans``), Textual,
+    SciPy or matplotlib; and the store still works once pandas is loaded."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    heavy = ("pandas", "pyarrow", "spacy", "textual", "scipy", "matplotlib")
+    code = (
+        "import sys, atexit\n"
+        f"atexit.register(lambda: print([m for m in {heavy!r} if m in sys.modules]))\n"
+        "from framing.cli import main\n"
+        f"main(['ingest', {str(tmp_path / 'a.txt')!r}, '--db', {str(tmp_path / 'a.db')!r}])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    code = (
+        "import pandas\nfrom framing.store import Store\n"
+        f"s = Store.open({str(tmp_path / 'a.db')!r}, readonly=True)\n"
+        "print(s.count_units())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) > 0

@@ -24,6 +24,7 @@ from framing.segment import (
     sentence_starts,
     split_sentences,
 )
+from framing.segment.nlp import sentence_spans
 
 sys.path.insert(0, str(Path(__file__).parent))
 from golden_rules import GOLDEN_EN_RULES  # noqa: E402
@@ -73,6 +74,99 @@ def test_spacy_pipeline_agrees_with_pure_splitter() -> None:
         doc = nlp(text)
         via_spacy = [(s.start_char, s.end_char) for s in doc.sents]
         assert via_spacy == split_sentences(text), text
+
+
+def _pipeline_spans(text: str) -> list[tuple[int, int]]:
+    """The reference: the spaCy pipeline's sentence starts, as back-to-back spans."""
+    if not text:
+        return []
+    bounds = [s.start_char for s in get_nlp()(text).sents] + [len(text)]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+GLUED = [
+    "It was stable.But there was more.",  # the tokenizer splits: a break
+    "I saw it.Amazon.com is big.",  # a URL to the tokenizer: no break
+    "it is good.Hello.World again. Next one.",
+    "Visit google.Com today, it works.",
+    "• first point.Second point • third.Fourth",
+]
+
+
+def test_sentence_spans_are_the_pipelines() -> None:
+    """The fast path gives exactly the sentences of the spaCy pipeline: the golden
+    rules, glued sentence starts (where spaCy's tokenizer decides, and sometimes
+    refuses), and every paragraph of the seeds."""
+    cases = [text for text, _ in GOLDEN_EN_RULES] + GLUED
+    for path in SEED_FILES:
+        cases.extend(path.read_text(encoding="utf-8").split("\n\n"))
+    for text in cases:
+        assert sentence_spans(text) == _pipeline_spans(text), text
+    assert sentence_spans("I saw it.Amazon.com is big.") == [(0, 27)]
+    assert sentence_spans("It was stable.But there was more.") == [(0, 14), (14, 33)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "It",
+                "was",
+                "stable",
+                "But",
+                "Amazon",
+                ".Amazon.com",
+                ".But",
+                "com",
+                "www",
+                "Mr",
+                "U.S",
+                "e.g",
+                "1",
+                "a",
+                ".",
+                ". ",
+                "? ",
+                "! ",
+                "...",
+                " ",
+                "  ",
+                "\n",
+                "\t",
+                "\u00a0",
+                "\u2028",
+                "“",
+                "”",
+                '"',
+                "(",
+                ")",
+                "[",
+                "]",
+                "•",
+                "/",
+                "@",
+                "Smith, 2023",
+                "said",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_sentence_spans_are_the_pipelines_on_random_text(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert sentence_spans(text) == _pipeline_spans(text)
+
+
+def test_spacy_loads_only_for_a_glued_sentence_start() -> None:
+    code = (
+        "import sys; from framing.segment.nlp import sentence_spans; "
+        "sentence_spans('One sentence. Another one.\\nA third.'); "
+        "print('spacy' in sys.modules); "
+        "sentence_spans('It was stable.But not for long.'); print('spacy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
 
 
 def test_nlp_is_cached_and_blank() -> None:

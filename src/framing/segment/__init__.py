@@ -23,10 +23,13 @@ How it works, in two passes over the text, all deterministic:
    paragraphs is not kept (:mod:`.prepass` drives the first pass). The kinds are
    :data:`UNIT_KINDS`.
 3. **Sentences** (second pass, streamed; :mod:`.stream`). The text is read again;
-   paragraphs of the prose kinds go, batch by batch (``BATCH_SIZE`` paragraphs, at most
-   ``BATCH_CHARS`` characters), through a spaCy pipeline (:func:`get_nlp` in
-   :mod:`.nlp`): ``spacy.blank("en")`` plus the rule component ``framing_sentences``
-   (:func:`sentence_starts` in :mod:`.sentences`), via ``nlp.pipe``.
+   paragraphs of the prose kinds are split, batch by batch (``BATCH_SIZE`` paragraphs,
+   at most ``BATCH_CHARS`` characters), into the sentences of a spaCy pipeline
+   (:func:`get_nlp` in :mod:`.nlp`): ``spacy.blank("en")`` plus the rule component
+   ``framing_sentences`` (:func:`sentence_starts` in :mod:`.sentences`). The pipeline's
+   sentences are the rule offsets that start a token; :func:`~.nlp.sentence_spans`
+   computes them without running the pipeline, and loads spaCy's tokenizer only for a
+   paragraph with an offset that is not after whitespace ("stable.But"), which is rare.
 4. **Units** (:mod:`.stream`). Every sentence (or every non-prose paragraph) becomes a
    unit whose ``start``/``end`` are exact offsets into the original text
    (``text[start:end]`` is the raw span, never empty, never with surrounding

@@ -2,13 +2,13 @@
 
 :func:`get_nlp` is the cached pipeline, ``spacy.blank("en")`` plus the rule component
 ``framing_sentences`` (:func:`~framing.segment.sentences.sentence_starts`);
-:func:`_make_docs` and :func:`_doc_sentence_spans` feed it and read its sentences;
-:func:`sentiment` is the VADER score of a unit.
+:func:`sentence_spans` gives exactly the sentences that pipeline gives, and runs
+spaCy's tokenizer only for the rare text that needs it; :func:`sentiment` is the
+VADER score of a unit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -23,11 +23,6 @@ if TYPE_CHECKING:
 COMPONENT = "framing_sentences"
 
 
-#: ``Doc.user_data`` key under which :func:`_make_docs` keeps a doc's text (rebuilding
-#: it with ``Doc.text`` walks every token in Python).
-_TEXT_KEY = "framing_text"
-
-
 def _set_sentence_starts(doc: Doc) -> Doc:
     """spaCy component: set ``token.is_sent_start`` from :func:`sentence_starts`."""
     import numpy
@@ -38,8 +33,7 @@ def _set_sentence_starts(doc: Doc) -> Doc:
         return doc
     flags = numpy.full((n, 1), numpy.iinfo(numpy.uint64).max, dtype="uint64")  # -1: no
     flags[0, 0] = 1
-    text = doc.user_data.get(_TEXT_KEY)
-    starts = sentence_starts(text if isinstance(text, str) else doc.text)
+    starts = sentence_starts(doc.text)
     if starts:
         idx = doc.to_array(IDX)
         pos = numpy.searchsorted(idx, starts)
@@ -139,24 +133,31 @@ def sentiment(text: str) -> float:
     return round(total / weight, 4) if weight else 0.0
 
 
-def _make_docs(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
-    """Tokenised docs that remember their text (for ``framing_sentences``)."""
-    for text in texts:
-        doc = nlp.make_doc(text)
-        doc.user_data[_TEXT_KEY] = text
-        yield doc
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences that :func:`get_nlp` finds in ``text``, as back-to-back
+    ``(start, end)`` spans: each ends where the next starts (``start_char`` of
+    ``nlp(text).sents``), the last at ``len(text)``; ``[]`` for an empty text.
 
-
-def _doc_sentence_spans(doc: Doc, n_chars: int) -> list[tuple[int, int]]:
-    """Character spans of ``doc``'s sentences (what ``doc.sents`` gives, without
-    building a Token object per token); ``n_chars`` is the length of its text."""
-    from spacy.attrs import IDX, SENT_START
-
-    if len(doc) == 0:
+    The pipeline's sentences start at the offsets :func:`sentence_starts` gives that
+    are also token starts. spaCy's tokenizer splits on every whitespace character
+    first, so an offset that follows whitespace always starts a token: only an offset
+    glued to the previous character ("stable.But", rare) needs the tokenizer to
+    decide. So spaCy is loaded and run only for a text with such an offset, and the
+    spans are the same as the pipeline's (``tests/test_segment.py`` checks this).
+    """
+    if not text:
         return []
-    arr = doc.to_array([IDX, SENT_START]).astype("int64")
-    starts = arr[arr[:, 1] == 1, 0].tolist()
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    ends = [*starts[1:], n_chars]
-    return list(zip(starts, ends, strict=True))
+    starts = sentence_starts(text)
+    if any(not text[c - 1].isspace() for c in starts):
+        tokens = _token_starts(text)
+        starts = [c for c in starts if c in tokens]
+    bounds = [0, *starts, len(text)]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _token_starts(text: str) -> set[int]:
+    """Character offsets at which the pipeline's tokenizer starts a token."""
+    from spacy.attrs import IDX
+
+    doc = get_nlp().make_doc(text)
+    return set(doc.to_array(IDX).tolist())

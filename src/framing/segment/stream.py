@@ -1,4 +1,4 @@
-"""The second pass: paragraphs in batches through ``nlp.pipe``, units out.
+"""The second pass: paragraphs in batches, split into sentences, units out.
 
 :func:`iter_segments` runs the first pass (:func:`~framing.segment.prepass._classify`),
 then reads the text again, from a string or line by line, and yields
@@ -15,14 +15,14 @@ from framing.models import DEFAULT_QUEUED_KINDS, FramingError, UnitDraft
 from framing.segment.clean import clean_text
 from framing.segment.kinds import SPLIT_KINDS
 from framing.segment.layout import JOIN_SEPARATOR, LineSource, _Para
-from framing.segment.nlp import _doc_sentence_spans, _make_docs, get_nlp, sentiment
+from framing.segment.nlp import sentence_spans, sentiment
 from framing.segment.prepass import _classify
 from framing.segment.sentences import is_lone_citation
 
-#: Paragraphs handed to ``nlp.pipe`` per batch.
+#: Paragraphs split into sentences per batch (progress is reported per batch).
 BATCH_SIZE = 256
 
-#: At most this many characters go to ``nlp.pipe`` per batch (with ``BATCH_SIZE``).
+#: At most this many characters per batch (with ``BATCH_SIZE``).
 BATCH_CHARS = 1_000_000
 
 #: The longest unit. A longer "sentence" (a file with no punctuation, a table dumped
@@ -278,8 +278,7 @@ def _units(
     batch_size: int,
     hinter: Callable[[str, float], dict[str, Any]] | None = None,
 ) -> Iterator[UnitDraft]:
-    """The second pass: paragraphs in batches through ``nlp.pipe``, units out."""
-    nlp = get_nlp()
+    """The second pass: paragraphs in batches, split into sentences, units out."""
     n = len(paras)
     position = 0
     done = 0
@@ -303,11 +302,9 @@ def _units(
             batch.append((p, raw, split))
             chars += len(raw)
             n_split += split
-        texts = [raw for _, raw, split in batch if split]
-        docs = nlp.pipe(_make_docs(nlp, texts), batch_size=batch_size)
         rows: list[_Row] = []
         for p, raw, split in batch:
-            spans = _doc_sentence_spans(next(docs), len(raw)) if split else [(0, len(raw))]
+            spans = sentence_spans(raw) if split else [(0, len(raw))]
             spans = _cap_spans(raw, spans)
             rows.extend(_paragraph_units(p, raw, spans, queued_set, ranges))
             done = max(done, p.end)
