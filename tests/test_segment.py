@@ -452,6 +452,79 @@ def test_sentiment_is_vader_compound() -> None:
     assert units[0].sentiment > 0.5 and units[1].sentiment < -0.5
 
 
+@cache
+def _plain_vader():  # type: ignore[no-untyped-def]
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def test_fast_vader_scores_are_vaders_on_the_seeds() -> None:
+    from framing.segment.vader import FastVader
+
+    fast, plain = FastVader(), _plain_vader()
+    lines = [line for f in SEED_FILES for line in f.read_text(encoding="utf-8").splitlines()]
+    sentences = [u.text for name in ("000", "001", "002", "003", "004") for u in seed(name)[1]]
+    for text in lines + sentences:
+        assert fast.polarity_scores(text) == plain.polarity_scores(text), text
+
+
+# VADER's special words: negations, boosters and dampeners, "no", "least", "but",
+# "kind of", idioms, words in capitals, emoticons, emoji, "!" and "?".
+_VADER_TEXT = (
+    "good bad love hate no not never isn't wouldn't've without doubt so this or nor "
+    "least at very kind of sort but BUT GOOD extremely barely the shit bomb bus stop "
+    "yeah right kiss death to die for :) ! ? ??? , 😀 ♥ kinda"
+)
+VADER_WORDS = _VADER_TEXT.split()
+#: One phrase per rule of VADER's, each where the rule changes the score.
+VADER_RULES = [
+    "a at least good",
+    "a very least good",
+    "a the least good",
+    "least good",
+    "a without doubt good",
+    "a without a doubt good",
+    "a a never so good",
+    "a a never this good",
+    "never so a good",
+    "a a a so good",
+    "no good",
+    "a no or bad",
+    "a nor bad",
+    "a a wouldn't've good",
+    "a a isn't very good",
+    "a a a kiss of death",
+    "a a a to die for",
+    "a a a the shit",
+    "a a yeah right",
+    "a a a bus stop good",
+    "a a sort of good",
+    "kind of good",
+    "GOOD news but bad",
+    "good but BAD!!!",
+    "it is VERY good",
+    "good ??? ?? !",
+    "good 😀 bad",
+]
+
+
+def test_fast_vader_follows_each_rule() -> None:
+    from framing.segment.nlp import _analyzer
+
+    for text in VADER_RULES:
+        assert _analyzer().polarity_scores(text) == _plain_vader().polarity_scores(text), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(VADER_WORDS), max_size=14), st.sampled_from([" ", "  ", "\n"]))
+def test_fast_vader_scores_are_vaders_on_random_words(words: list[str], sep: str) -> None:
+    from framing.segment.nlp import _analyzer
+
+    text = sep.join(words)
+    assert _analyzer().polarity_scores(text) == _plain_vader().polarity_scores(text)
+
+
 def test_empty_text() -> None:
     assert segment_text("") == []
     assert segment_text("\n\n  \n") == []

@@ -14,9 +14,8 @@ _TAG_RE = re.compile(r"</?(?:u|b|i|em|strong|sup|sub|span|br)\b[^<>]{0,40}>", re
 _SOFT_BREAK_RE = re.compile(r"\b([a-z]+)-[ \t]*(?:\r\n|\r|\n)\s*(?=[a-z])")
 # Any other "word-\nword" line break keeps its hyphen: "anti-\nWestern".
 _HARD_BREAK_RE = re.compile(r"(?<=\w)-[ \t]*(?:\r\n|\r|\n)\s*(?=\w)")
-_WS_RE = re.compile(r"\s+")
 _MD_PREFIX_RE = re.compile(r"(?:#{1,6}|>)[ \t]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def clean_text(raw: str) -> str:
@@ -42,7 +41,7 @@ def clean_text(raw: str) -> str:
         s = _SOFT_BREAK_RE.sub(r"\1", s)
         s = _HARD_BREAK_RE.sub("-", s)
     if not s.isascii():
-        s = s.translate(_INVISIBLE)
+        s = _INVISIBLE_RE.sub("", s)
     if s[:1] in "#>":
         s = _MD_PREFIX_RE.sub("", s, count=1)
-    return _WS_RE.sub(" ", s).strip()
+    return " ".join(s.split())  # split() breaks at what \s matches, and strips

@@ -72,32 +72,10 @@ def get_nlp() -> Language:
 
 @lru_cache(maxsize=1)
 def _analyzer() -> Any:
-    """VADER, with its two per-word look-back checks given only the words they read.
+    """VADER, exactly its scores, faster (see :mod:`framing.segment.vader`)."""
+    from framing.segment.vader import FastVader
 
-    ``_negation_check`` and ``_special_idioms_check`` lower-case the *whole* word list
-    on every call (once per sentiment word), which makes VADER quadratic in a text's
-    length; both only read words ``i - 3`` to ``i + 2``. From ``i >= 3`` on, they get
-    that window (with ``i`` shifted), so the scores are exactly VADER's; for ``i < 3``
-    they get the whole list, since a negative index there wraps around to its end.
-    """
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    base = SentimentIntensityAnalyzer
-
-    class _Windowed(base):  # type: ignore[misc, valid-type]
-        @staticmethod
-        def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> Any:
-            if i >= 3:
-                words, i = words[i - 3 : i + 3], 3
-            return base._negation_check(valence, words, start_i, i)
-
-        @staticmethod
-        def _special_idioms_check(valence: float, words: list[str], i: int) -> Any:
-            if i >= 3:
-                words, i = words[i - 3 : i + 3], 3
-            return base._special_idioms_check(valence, words, i)
-
-    return _Windowed()
+    return FastVader()
 
 
 #: VADER's time grows with the square of its input's length (it lower-cases every

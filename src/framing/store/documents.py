@@ -11,6 +11,9 @@ from framing.models import Document, FramingError, IngestReport, Unit, UnitDraft
 from framing.store.base import StoreBase
 from framing.store.rows import _UNIT_COLUMNS, _chunks, _maybe_unit, _now, _unit_from_row
 
+#: ``json.dumps(hints, sort_keys=True)``, without building an encoder per unit.
+_hints_json = json.JSONEncoder(sort_keys=True).encode
+
 
 def _drafts_of(rows: list[tuple[Any, ...]]) -> list[UnitDraft]:
     """Unit rows back into drafts (for the rare path where a document appeared in
@@ -161,7 +164,7 @@ class DocumentsMixin(StoreBase):
                 d.kind,
                 int(d.queued),
                 d.sentiment,
-                json.dumps(d.hints, sort_keys=True) if d.hints else None,
+                _hints_json(d.hints) if d.hints else None,
             )
             for d in drafts
         )
