@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framing.codebook import (
     DEFAULT_CODEBOOK_SOURCE,
@@ -17,7 +22,15 @@ from framing.codebook import (
     parse_codebook,
     render_codebook,
 )
-from framing.models import DEFAULT_QUEUED_KINDS, UNIT_KINDS, Codebook, FramingError
+from framing.models import (
+    DEFAULT_QUEUED_KINDS,
+    UNIT_KINDS,
+    Codebook,
+    Dimension,
+    FramingError,
+    Label,
+)
+from framing.wrap import BLOCK, LinearWrapper
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -276,6 +289,101 @@ def test_render_narrow_width(default: Codebook) -> None:
     # Only the unbreakable words may overflow.
     for line in text.splitlines():
         assert len(line) <= 50 or " " not in line.strip(), line
+
+
+def _quiet(word: str, at: int, reach: int) -> bool:
+    around = word[max(0, at - reach) : at + reach]
+    return "-" not in around or set(around) == {"-"}
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["x" * 40, "y", "-", "--", " ", "ab", "1", "1-", "\n", "é"]), max_size=40
+    ),
+    st.integers(6, 20),
+    st.integers(0, 3),
+    st.integers(0, 3),
+    st.booleans(),
+    st.integers(1, 60),
+)
+def test_linear_wrap_gives_textwraps_lines(
+    parts: list[str], width: int, first: int, rest: int, hyphens: bool, block: int
+) -> None:
+    """Long words are handed to textwrap in blocks (tiny blocks here, to cut often).
+    Where every block boundary is quiet (no hyphen, or only hyphens, within a line's
+    width), the lines are textwrap's, hyphens and indents included; elsewhere they
+    keep every character, within the width."""
+    text = "".join(parts)
+    kw: dict[str, Any] = {
+        "width": width,
+        "initial_indent": " " * first,
+        "subsequent_indent": " " * rest,
+        "break_on_hyphens": hyphens,
+    }
+    wrapper = LinearWrapper(**kw)
+    wrapper.block = block
+    got = wrapper.wrap(text)
+    quiet = not hyphens or all(
+        _quiet(word, at, width)
+        for word in textwrap.TextWrapper(**kw)._split_chunks(text)
+        for at in itertools.accumulate(len(piece) for piece in wrapper._split(word)[:-1])
+    )
+    if quiet:
+        assert got == textwrap.wrap(text, **kw)
+    else:
+        assert max(len(line) for line in got) <= width
+        assert "".join(got).replace(" ", "") == "".join(text.split())
+
+
+def test_long_words_are_cut_at_quiet_places() -> None:
+    """A word cut into blocks at quiet places gives textwrap's lines; cut blindly
+    every ``block`` characters, the same word does not (a line breaks at another
+    hyphen)."""
+    word = "111" + "x" * 20 + "111" + "x" * 20 + "-1111-111" + "x" * 21 + "1-1-"
+    wrapper = LinearWrapper(width=6)
+    wrapper.block = 12
+    pieces = wrapper._split(word)
+    cuts = list(itertools.accumulate(len(p) for p in pieces[:-1]))
+    assert len(pieces) > 2 and all(_quiet(word, at, 6) for at in cuts)
+    assert wrapper.wrap(word) == textwrap.wrap(word, width=6)
+
+    class Blind(LinearWrapper):
+        def _blocks(self, word: str) -> list[str]:
+            out, start = [], 0
+            while len(word) - start > 3 * 12:
+                out.append(word[start : start + 12])
+                start += 12
+            return [*out, word[start:]]
+
+    blind = Blind(width=6)
+    blind.block = 12
+    assert blind.wrap(word) != textwrap.wrap(word, width=6)
+
+
+def test_a_huge_word_reaches_textwrap_in_bounded_pieces() -> None:
+    """What made ``framing codebook`` quadratic: textwrap copies the rest of a word
+    at every line it cuts from it. Here it never gets more than three blocks at once
+    (so its work per character is bounded), and the rendering keeps every character
+    of an 8 MB definition without a space, in lines of at most 78 characters."""
+    word = "x" * 2_000_000 + "-" * 300_000 + "y-z" * 100_000
+    pieces = LinearWrapper(width=78)._split(word)
+    assert "".join(pieces) == word
+    assert max(len(p) for p in pieces) <= 3 * BLOCK
+    cb = Codebook(
+        name="huge",
+        dimensions=(
+            Dimension(
+                id="d",
+                question="?",
+                kind="single",
+                labels=(Label(id="a", name="A", key="1", definition="w" * 8_000_000),),
+            ),
+        ),
+    )
+    lines = render_codebook(cb).splitlines()
+    assert max(len(line) for line in lines) <= 78
+    assert "".join(line.strip() for line in lines).count("w") == 8_000_000
 
 
 # --------------------------------------------------------------------------

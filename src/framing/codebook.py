@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
@@ -56,6 +55,7 @@ from framing.models import (
     FramingError,
     Label,
 )
+from framing.wrap import wrap
 
 __all__ = [
     "DEFAULT_CODEBOOK_SOURCE",
@@ -669,10 +669,10 @@ def render_codebook(cb: Codebook, width: int = 78) -> str:
     for n, dim in enumerate(cb.dimensions, start=1):
         lines.append("")
         header = f"{n}. {dim.id} [{_KIND_NOTE.get(dim.kind, dim.kind)}]"
-        header_lines = textwrap.wrap(header, width=width, subsequent_indent="   ")
+        header_lines = wrap(header, width=width, subsequent_indent="   ")
         lines.extend(header_lines)
         lines.append("=" * max(len(h) for h in header_lines))
-        lines.extend(textwrap.wrap(dim.question, width=width))
+        lines.extend(wrap(dim.question, width=width))
         for lab in dim.labels:
             lines.append("")
             key = "space" if lab.key == " " else lab.key
@@ -680,16 +680,14 @@ def render_codebook(cb: Codebook, width: int = 78) -> str:
             if len(head) + len(lab.id) + 4 <= width:
                 lines.append(f"{head}  ({lab.id})")
             else:
-                lines.extend(textwrap.wrap(head, width=width, subsequent_indent=indent))
+                lines.extend(wrap(head, width=width, subsequent_indent=indent))
                 lines.append(f"{indent}({lab.id})")
             lines.extend(
-                textwrap.wrap(
-                    lab.definition, width=width, initial_indent=indent, subsequent_indent=indent
-                )
+                wrap(lab.definition, width=width, initial_indent=indent, subsequent_indent=indent)
             )
             if lab.example:
                 lines.extend(
-                    textwrap.wrap(
+                    wrap(
                         f"Example: {lab.example}",
                         width=width,
                         initial_indent=indent,
@@ -702,7 +700,7 @@ def render_codebook(cb: Codebook, width: int = 78) -> str:
         lines.append("=" * len(lines[-1]))
         for actor in cb.actors:
             lines.extend(
-                textwrap.wrap(
+                wrap(
                     f"{actor.name} ({actor.id}): {', '.join(actor.aliases)}",
                     width=width,
                     initial_indent="  ",
