@@ -360,3 +360,59 @@ def test_symlink_out_of_an_ingest_folder_is_named_and_skipped(tmp_path: Path) ->
     assert "leak.txt" in err and "outside the folder" in err
     texts = [json.loads(line)["text"] for line in run("export", "--db", str(db))[1].splitlines()]
     assert not any("private" in t for t in texts)
+
+
+def test_unreadable_subfolder_is_named_and_skipped() -> None:
+    """A subfolder the user may not read is skipped with a warning naming it. Root
+    reads every folder, so the ingest runs as ``nobody`` (``setpriv``), on a folder
+    made by root with a subfolder of mode 0700."""
+    import pwd
+    import tempfile
+
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("needs root and setpriv(1) to run the ingest as an unprivileged user")
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("no 'nobody' user to run the ingest as")
+    become = [
+        setpriv,
+        f"--reuid={nobody.pw_uid}",
+        f"--regid={nobody.pw_gid}",
+        "--clear-groups",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "HOME": "/"}
+    probe = subprocess.run(
+        [*become, sys.executable, "-c", "import framing.cli"], env=env, capture_output=True
+    )
+    if probe.returncode:
+        pytest.skip(f"'nobody' cannot run this checkout's Python: {probe.stderr[-200:]!r}")
+    top = Path(tempfile.mkdtemp(prefix="framing-unreadable-"))  # not 0700 like tmp_path
+    try:
+        top.chmod(0o777)
+        folder = top / "in"
+        (folder / "open").mkdir(parents=True)
+        (folder / "closed").mkdir()
+        (folder / "open" / "a.txt").write_text("A document anyone may read.\n")
+        (folder / "closed" / "b.txt").write_text("A private document.\n")
+        for d in (folder, folder / "open"):
+            d.chmod(0o755)
+        (folder / "open" / "a.txt").chmod(0o644)
+        (folder / "closed").chmod(0o700)  # root's: nobody cannot list it
+        db = top / "s.db"
+        code = "import sys; from framing.cli import main; sys.exit(main())"
+        got = subprocess.run(
+            [*become, sys.executable, "-c", code, "ingest", str(folder), "--db", str(db)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert got.returncode == 0, got.stderr
+        warning = [line for line in got.stderr.splitlines() if "closed" in line]
+        assert len(warning) == 1 and "cannot read this folder" in warning[0], got.stderr
+        assert "1 documents added" in got.stdout
+        texts = [row[0] for row in sqlite3.connect(db).execute("SELECT text FROM units")]
+        assert texts == ["A document anyone may read."]
+    finally:
+        shutil.rmtree(top)
