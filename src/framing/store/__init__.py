@@ -39,7 +39,7 @@ write path; what export and analysis read).
 
 from __future__ import annotations
 
-import framing.store._imports  # noqa: F401  (first: sqlite-utils without pandas)
+import framing.store._sqlite  # noqa: F401  (first: sqlite-utils without pandas)
 from framing.store.base import DEFAULT_DB
 from framing.store.browse import BrowseMixin, DocumentProgress, LabelledUnit
 from framing.store.conditions import ConditionsMixin

@@ -22,9 +22,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from framing.models import FramingError
+from framing.store._sqlite import Database
 from framing.store.base import check_db_path
 from framing.store.codes import check_label_codes
 from framing.store.schema import KNOWN_MIGRATIONS, migrations

@@ -6,7 +6,8 @@ from __future__ import annotations
 import functools
 
 from sqlite_migrate import Migrations
-from sqlite_utils import Database
+
+from framing.store._sqlite import Database
 
 migrations = Migrations("framing")
 
