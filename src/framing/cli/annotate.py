@@ -76,8 +76,8 @@ def annotate(
     opens the command palette (actions, themes); q quits.
 
     \b
-    Every label is saved as soon as the screen shows it (before the next key
-    is handled). Resume: a new session
+    Every label is committed to the database when its key is pressed, before
+    the screen shows it. Resume: a new session
     opens at the first queued unit, in document and sentence order, that you
     have neither labelled in every dimension nor skipped. That is not always
     where you stopped: a unit you left half-labelled earlier in the queue comes

@@ -101,9 +101,6 @@ class AnnotateScreen(Screen[None]):
         #: (a study that also hides the title, document id, file name and source).
         self.mode = mode
         self.session = Session(store, codebook, annotator, mode=mode, hints=hints)
-        # Labels are written right after the frame that shows their effect (see
-        # _guard): the commit's fsync is not part of a key press's latency.
-        self.session.defer_writes = True
         self.codebook = codebook
         self._stack: DimensionStack | None = None
         self._others: OthersPanel | None = None
@@ -159,7 +156,6 @@ class AnnotateScreen(Screen[None]):
         if s.counted:
             return
         if version != s.count_version:
-            self.write_unsaved()
             self.count_queue(s.count_version)
             return
         s.set_counts(counts)
@@ -167,7 +163,6 @@ class AnnotateScreen(Screen[None]):
 
     def _retry_pending(self) -> None:
         """Labels that met a locked database are retried until saved (issue 7)."""
-        self.write_unsaved()
         if self.session.pending:
             self._guard(self.session.flush_pending)
 
@@ -283,12 +278,10 @@ class AnnotateScreen(Screen[None]):
     def _guard(self, action: Callable[[], object], failed: str = "") -> None:
         """Run a session action, show a store error as a notice, then re-render.
 
-        Labels the action decides are written once the frame showing them is on
-        screen (:meth:`_compositor_refresh`), and any still unwritten are written
-        before the next action, so every action sees them in the store."""
+        A label the action decides is committed inside the action, before the
+        re-render: the screen never shows a label that is not on disk."""
         self.session.tick()
         try:
-            self.session.write_unsaved()
             ok = action()
         except FramingError as err:
             self.notify(str(err), severity="error", timeout=8)
@@ -296,32 +289,6 @@ class AnnotateScreen(Screen[None]):
             if ok is False and failed:
                 self.notify(failed, timeout=2)
         self.refresh_view()
-
-    def _compositor_refresh(self) -> None:
-        """Textual composites a frame: once it is out, write the labels it shows.
-
-        (``call_after_refresh`` is not reliable for this: its callback can run before
-        the widgets' repaint requests reach the screen, i.e. before the frame. If a
-        Textual release stops calling this method, the labels are still written
-        before the next key, action or exit, and by the 0.5 s retry timer.)"""
-        super()._compositor_refresh()
-        if self.session.unsaved:
-            self.call_later(self.write_unsaved)
-
-    def write_unsaved(self) -> None:
-        """Write the labels the last key decided (after its frame), then show
-        "saved" (or "pending", or the store's error and what the store holds)."""
-        try:
-            wrote = self.session.write_unsaved()
-        except FramingError as err:
-            self.notify(str(err), severity="error", timeout=8)
-            wrote = True
-        if wrote:
-            self.refresh_view()
-
-    def on_unmount(self) -> None:
-        """Nothing decided stays unwritten when the screen goes (quit, exit)."""
-        self.write_unsaved()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only the actions that apply: Confirm on a multi-label dimension, no unit
@@ -352,7 +319,6 @@ class AnnotateScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """A label key of the focused dimension picks (or toggles) that label."""
-        self.write_unsaved()  # before any binding acts on the store
         s = self.session
         if s.unit is None or not event.character:
             return
@@ -443,7 +409,6 @@ class AnnotateScreen(Screen[None]):
             )
 
     def action_documents(self) -> None:
-        self.write_unsaved()  # the list reads the store from its own connection
         s = self.session
         current = s.unit.doc_id if s.unit else None
         screen = DocumentsScreen(
@@ -452,13 +417,11 @@ class AnnotateScreen(Screen[None]):
         self.app.push_screen(screen, self._jump_to_document)
 
     def action_search(self) -> None:
-        self.write_unsaved()  # the list reads the store from its own connection
         self.app.push_screen(
             SearchScreen(self.session.store.path, self.session.annotator), self._jump_to_unit
         )
 
     def action_my_labels(self) -> None:
-        self.write_unsaved()  # the list reads the store from its own connection
         s = self.session
         self.app.push_screen(
             MyLabelsScreen(s.store.path, s.annotator, s.codebook), self._jump_to_unit
@@ -467,7 +430,6 @@ class AnnotateScreen(Screen[None]):
     def action_disagreements(self) -> None:
         """The ranked disagreement list; the unit picked there opens here for review."""
         s = self.session
-        self.write_unsaved()  # the list reads the store from its own connection
         self.app.push_screen(DisagreementsScreen(s.store.path, s.codebook), self._review)
 
     def _review(self, row: DisagreementRow | None) -> None:

@@ -82,8 +82,6 @@ class FramingApp(App[None]):
         """Quit, but never while labels wait for a locked database (issue 7)."""
         screens = [s for s in self.screen_stack if isinstance(s, AnnotateScreen)]
         session = screens[0].session if screens else None
-        if screens:
-            screens[0].write_unsaved()
         if session is not None and session.pending and not session.flush_pending():
             self.notify(
                 f"{len(session.pending)} label(s) wait for the database (another process "

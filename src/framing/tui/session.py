@@ -116,14 +116,6 @@ class Session:
         self.saved_at = ""
         #: Labels not yet saved because the database was locked (see ``_save``).
         self.pending: list[tuple[str, str, LabelValue, dict[str, Any]]] = []
-        #: Whether label writes wait for :meth:`write_unsaved`. The annotation screen
-        #: turns this on and writes them right after painting the key's effect (and
-        #: before handling any other key): a commit's fsync (~2-5 ms with
-        #: ``synchronous = FULL``) then no longer stands between a key press and the
-        #: next unit on screen. "saved HH:MM:SS" still appears only once written.
-        self.defer_writes = False
-        #: Labels decided but not yet handed to the store (only with ``defer_writes``).
-        self.unsaved: list[tuple[str, str, LabelValue, dict[str, Any]]] = []
         self.unit: Unit | None = None
         self.before: Unit | None = None
         self.after: Unit | None = None
@@ -279,13 +271,9 @@ class Session:
         busy timeout, the label is queued in :attr:`pending` (shown as "pending" in
         the status bar) and :meth:`flush_pending` retries it: a key press is never
         dropped. While anything is pending, new labels queue behind it, in order.
-        With :attr:`defer_writes`, the label waits in :attr:`unsaved` instead."""
-        if self.defer_writes:
-            self.unsaved.append((unit_id, dim_id, value, meta))
-            return
-        self._write(unit_id, dim_id, value, meta)
 
-    def _write(self, unit_id: str, dim_id: str, value: LabelValue, meta: dict[str, Any]) -> None:
+        The commit (``synchronous = FULL``) happens here, inside the key's handler,
+        before the screen shows the label: what the annotator sees is on disk."""
         if not self.pending:
             try:
                 self.store.add_label(unit_id, self.annotator, dim_id, value, **meta)
@@ -294,39 +282,6 @@ class Session:
                 if "locked" not in str(err):
                     raise
         self.pending.append((unit_id, dim_id, value, meta))
-
-    def write_unsaved(self) -> bool:
-        """Write the labels :attr:`unsaved` holds, in order (a locked database queues
-        them in :attr:`pending`, as ever). True if any was written or queued.
-
-        If the store refuses one (any error but a lock), the rest are dropped too and
-        the session reloads what the store holds (the unit's labels, the counts), so
-        the screen never shows a label that is not in the database; the error is raised.
-        """
-        if not self.unsaved:
-            return False
-        while self.unsaved:
-            unit_id, dim_id, value, meta = self.unsaved[0]
-            try:
-                self._write(unit_id, dim_id, value, meta)
-            except FramingError:
-                self.unsaved.clear()
-                self._reload()
-                raise
-            self.unsaved.pop(0)
-        if not self.pending:
-            self._saved()
-        return True
-
-    def _reload(self) -> None:
-        """Counts and the shown unit's labels as the store has them."""
-        self.set_counts(self.store.queue_counts(self.annotator, self.dim_ids))
-        self.count_version += 1
-        self._doc_counted = None
-        if self.unit is not None:
-            self.labels = self.store.current_labels(self.unit.unit_id, self.annotator)
-            if self.per_document:
-                self._count_document(self.unit.doc_id)
 
     def flush_pending(self) -> bool:
         """Retry the queued labels in order; True when none is left."""
@@ -366,7 +321,6 @@ class Session:
 
     def _end(self) -> None:
         if not self.counted:  # the message needs them; the end is reached rarely
-            self.write_unsaved()
             self.set_counts(self.store.queue_counts(self.annotator, self.dim_ids))
         self.unit = self.before = self.after = None
         self.labels = {}
@@ -391,7 +345,6 @@ class Session:
         """
         nxt = self.store.next_unit(self.unit, self.annotator)
         if nxt is None and wrap:
-            self.write_unsaved()  # the store must know this unit is finished
             nxt = self.store.first_unfinished(self.annotator, self.dim_ids)
         if nxt is None:
             if self.unit is None:
@@ -444,7 +397,7 @@ class Session:
             self.skipped = False
             self.skipped_count -= 1
             self.count_version += 1
-        if not self.pending and not self.unsaved:
+        if not self.pending:
             self._saved()
         self.undo_stack.append(UndoStep(self.unit.unit_id, dim_id, previous, self.focus))
         self._set(dim_id, value)
@@ -525,7 +478,7 @@ class Session:
             self._saved()
             return True
         self._save(step.unit_id, step.dimension, step.previous)
-        if not self.unsaved:
+        if not self.pending:
             self._saved()
         self.focus = step.focus
         self._set(step.dimension, step.previous)
