@@ -3,6 +3,7 @@ and its token check over HTTP."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -75,6 +77,30 @@ def status(url: str) -> int:
         return err.code
 
 
+def wait_until_painted(page: Any, timeout: float = 60.0) -> None:
+    """Wait until the tab's app has painted its first screen (xterm.js draws on a
+    canvas, so the page has no text to wait for: the terminal's pixels are counted
+    instead; an unpainted terminal has one or two colours)."""
+    from PIL import Image
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shot = Image.open(io.BytesIO(page.locator(".textual-terminal").screenshot()))
+        colours = shot.convert("RGB").getcolors(maxcolors=1 << 16)
+        if colours is None or len(colours) > 8:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the served app did not paint its first screen in time")
+
+
+def press_until_labelled(page: Any, db: Path, annotator: str, key: str) -> None:
+    """Press ``key`` until the annotator has a label (the app may still be starting)."""
+    deadline = time.monotonic() + 60
+    while not labels(db, annotator) and time.monotonic() < deadline:
+        page.keyboard.press(key)
+        time.sleep(0.3)
+
+
 def labels(db: Path, annotator: str) -> list[tuple[str, str]]:
     con = sqlite3.connect(db)
     try:
@@ -97,11 +123,7 @@ def test_label_typed_in_the_browser_is_in_sqlite(served: tuple[Path, int]) -> No
             page.goto(f"http://127.0.0.1:{port}/?annotator=webby")
             page.wait_for_selector("body.-first-byte", timeout=60_000)
             page.click(".textual-terminal")
-            for _ in range(100):  # the app needs a moment to show the first unit
-                page.keyboard.press("1")
-                time.sleep(0.3)
-                if labels(db, "webby"):
-                    break
+            press_until_labelled(page, db, "webby", "1")
         finally:
             browser.close()
     assert labels(db, "webby")[0] == ("perspective", "pakistani_institute")
@@ -120,16 +142,13 @@ def test_browser_without_a_name_is_asked_for_it(served: tuple[Path, int]) -> Non
             page.wait_for_selector("body.-first-byte", timeout=60_000)
             page.click(".textual-terminal")
             # Keys sent before the name field has focus are lost (a partial name would
-            # start as someone else), so give the tab's app time to come up first.
-            time.sleep(10)
+            # start as someone else), so wait for the tab's app to paint its prompt.
+            wait_until_painted(page)
+            time.sleep(1)
             page.keyboard.press("Control+u")  # clears the name field
             page.keyboard.type("tabby")
             page.keyboard.press("Enter")  # no known names yet: starts at once
-            for _ in range(100):
-                page.keyboard.press("2")
-                time.sleep(0.3)
-                if labels(db, "tabby"):
-                    break
+            press_until_labelled(page, db, "tabby", "2")
         finally:
             browser.close()
     assert labels(db, "tabby")[0] == ("perspective", "russian_hse_expert")
