@@ -63,11 +63,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from framing.ingest_pool import Documents, SegmentPool, pool_for, pooled
 from framing.models import DEFAULT_QUEUED_KINDS, Document, FramingError, UnitDraft
 from framing.segment import SEGMENTER_VERSION, UNIT_KINDS, LineSource, iter_segments
 
 __all__ = [
     "MANIFEST_NAME",
+    "Documents",
     "TEXT_SUFFIXES",
     "ManifestEntry",
     "discover",
@@ -577,7 +579,8 @@ def prepare_documents(
     warn: Callable[[str], None] | None = None,
     hinter: Callable[[str, float], dict[str, Any]] | None = None,
     settings: str = "",
-) -> Iterator[tuple[Document, Iterator[UnitDraft]]]:
+    workers: int | None = 1,
+) -> Documents:
     """Check the inputs, then return an iterator of ``(Document, units)``.
 
     All checks (see the module docstring) run before this function returns, so a bad
@@ -599,6 +602,13 @@ def prepare_documents(
     units (e.g. the codebook's gazetteer); it goes into each document's
     ``fingerprint``, with the segmenter version and the document's own settings, so
     the store can skip re-segmenting an unchanged document.
+
+    ``workers``: how many processes segment (:mod:`framing.ingest_pool`): 1 (the
+    default) segments here, lazily as above; ``None``, one per CPU core when there is
+    enough text in several documents; ``n`` > 1, ``n`` for several documents. Workers
+    segment documents ahead, whole (a long one streams here), and ``on_progress``
+    then advances per document; units and errors are the same. ``close()`` the
+    result (or use ``with``) to stop the workers when stopping early.
     """
     default_kinds = tuple(queued_kinds) if queued_kinds is not None else DEFAULT_QUEUED_KINDS
     bad = [k for k in default_kinds if k not in UNIT_KINDS]
@@ -610,7 +620,9 @@ def prepare_documents(
         plans = _plan(paths, encoding, warn or _log_warning)
     except OSError as err:
         raise _unreadable(err) from err
-    return _produce(plans, encoding, default_kinds, on_progress, hinter, settings)
+    pool = pool_for(plans, workers, encoding, default_kinds, hinter)
+    pairs = _produce(plans, encoding, default_kinds, on_progress, hinter, settings, pool)
+    return Documents(pairs, pool)
 
 
 def _unreadable(err: OSError) -> FramingError:
@@ -636,11 +648,12 @@ def _produce(
     on_progress: Callable[[int, int], None] | None,
     hinter: Callable[[str, float], dict[str, Any]] | None = None,
     settings: str = "",
+    pool: SegmentPool | None = None,
 ) -> Iterator[tuple[Document, Iterator[UnitDraft]]]:
     total = sum(p.n_chars for p in plans)
     base = 0
     cursors: dict[Path, _JsonlCursor] = {}
-    for plan in plans:
+    for index, plan in enumerate(plans):
         cursor = None
         if plan.line:
             cursor = cursors.get(plan.path)
@@ -649,10 +662,10 @@ def _produce(
                 cursor = cursors[plan.path] = _JsonlCursor(plan.path, plan.name, encoding)
         kinds = plan.queued_kinds if plan.queued_kinds is not None else default_kinds
         doc = replace(_document(plan), fingerprint=_fingerprint(plan, kinds, settings))
-        yield (
-            doc,
-            _units(plan, cursor, encoding, kinds, on_progress, hinter, base, total),
-        )
+        units = _units(plan, cursor, encoding, kinds, on_progress, hinter, base, total)
+        if pool is not None:  # from a worker, unless the pool leaves it to us
+            units = pooled(pool, index, plan.n_chars, units, on_progress, base, total)
+        yield doc, units
         base += plan.n_chars
 
 

@@ -20,10 +20,22 @@ from framing.models import FramingError
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--encoding", default=None, help="Read the texts with this encoding (default UTF-8).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Segment in this many processes (default: one per CPU core when there is more "
+    "than 256 KB of text in several files; 1: all in this process).",
+)
 @db_option
 @codebook_option
 def ingest(
-    paths: tuple[Path, ...], encoding: str | None, db_path: str, codebook_path: str | None
+    paths: tuple[Path, ...],
+    encoding: str | None,
+    jobs: int | None,
+    db_path: str,
+    codebook_path: str | None,
 ) -> None:
     """Split texts into units (sentences) and store them.
 
@@ -32,7 +44,9 @@ def ingest(
     again changes nothing. Every input is checked before anything is written;
     units are then written in short transactions, so annotators can keep working
     during a long ingest. If it stops halfway (an error, Ctrl-C), run it again:
-    finished documents are kept and the unfinished one is completed.
+    finished documents are kept and the unfinished one is completed. Several
+    files are segmented in parallel, one process per CPU core (see --jobs); the
+    database is the same either way.
     """
     from framing.hints import Hinter
     from framing.ingest import prepare_documents
@@ -65,6 +79,7 @@ def ingest(
         warn=warn,
         hinter=Hinter.from_codebook(codebook).hints,
         settings=json.dumps(["hints", gazetteer]),
+        workers=jobs,
     )
     first = next(documents, None)
     if first is None:
@@ -73,7 +88,8 @@ def ingest(
         )
     store = _store(db_path)
     try:
-        report = store.ingest(itertools.chain([first], documents))
+        with documents:  # stops the worker processes, also on an error or Ctrl-C
+            report = store.ingest(itertools.chain([first], documents))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
