@@ -5,7 +5,10 @@ Builds a corpus of about 4 MB by copying the seed texts into a temporary folder,
 
 * **framing**: ``framing ingest FOLDER --db NEW.db`` as a subprocess, timed from
   launch to exit (interpreter and spaCy start-up, the checks, layout, kinds,
-  ``framing_sentences``, clean text, VADER, the codebook's hints, SQLite writes);
+  ``framing_sentences``, clean text, VADER, the codebook's hints, SQLite writes).
+  It segments in one worker process per CPU core (``--jobs`` passes another count
+  on; ``--jobs 1`` is all in one process); ``workers=`` and ``cores=`` say what it
+  used, since the baseline uses one core;
 * **baseline**: in this process, with spaCy and VADER already loaded (so its start-up
   is *not* counted): ``spacy.blank("en")`` + the built-in ``sentencizer`` over the
   same files, one paragraph per line as in the seeds, through ``nlp.pipe``, then
@@ -16,10 +19,12 @@ Builds a corpus of about 4 MB by copying the seed texts into a temporary folder,
 Each side runs ``--repeat`` times and the fastest run counts. Prints one line::
 
     mb=... framing_seconds=... baseline_seconds=... ratio=... baseline_cold_seconds=...
-    ratio_cold=... units=...
+    ratio_cold=... units=... workers=... cores=... load=...
 
-Usage: ``python benchmarks/ingest.py [--mb 4] [--repeat 2]``. Target: ratio <= 1.5.
-A loaded machine makes every figure noisy; compare the ratio, not the seconds.
+Usage: ``python benchmarks/ingest.py [--mb 4] [--repeat 2] [--jobs N]``. Target:
+ratio <= 1.5. A loaded machine makes every figure noisy (``load=`` is the 1-minute
+load average at the end), and it slows framing's workers more than the one-core
+baseline; compare the ratio, not the seconds.
 """
 
 from __future__ import annotations
@@ -80,12 +85,13 @@ def build_corpus(folder: Path, target_bytes: int) -> list[Path]:
     return files
 
 
-def time_framing(folder: Path, work: Path, i: int) -> tuple[float, int]:
+def time_framing(folder: Path, work: Path, i: int, jobs: int | None) -> tuple[float, int]:
     db = work / f"f{i}.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    more = ["--jobs", str(jobs)] if jobs else []
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [*FRAMING, "ingest", str(folder), "--db", str(db)], env=env, capture_output=True
+        [*FRAMING, "ingest", str(folder), "--db", str(db), *more], env=env, capture_output=True
     )
     dt = time.perf_counter() - t0
     if proc.returncode:
@@ -98,7 +104,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=4.0)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=None, help="framing ingest --jobs")
     args = ap.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    from framing.ingest_pool import cpu_count, pool_size
+
     namespace: dict[str, object] = {"__name__": "baseline"}
     exec(compile(BASELINE, "baseline", "exec"), namespace)  # noqa: S102
     nlp, vader = namespace["setup"]()  # type: ignore[operator]
@@ -111,7 +121,7 @@ def main() -> None:
         framing_s, baseline_s, cold_s = [], [], []
         units = 0
         for i in range(args.repeat):
-            dt, units = time_framing(folder, work, i)
+            dt, units = time_framing(folder, work, i, args.jobs)
             framing_s.append(dt)
             t0 = time.perf_counter()
             namespace["run"](names, nlp, vader)  # type: ignore[operator]
@@ -123,9 +133,12 @@ def main() -> None:
             cold_s.append(time.perf_counter() - t0)
         f, b, c = min(framing_s), min(baseline_s), min(cold_s)
         size = sum(p.stat().st_size for p in files) / 1e6
+        chars = [len(p.read_text(encoding="utf-8")) for p in files]
+        workers = pool_size(args.jobs, chars) or 1  # what framing ingest decides
         print(
             f"mb={size:.2f} framing_seconds={f:.2f} baseline_seconds={b:.2f} ratio={f / b:.2f} "
-            f"baseline_cold_seconds={c:.2f} ratio_cold={f / c:.2f} units={units}"
+            f"baseline_cold_seconds={c:.2f} ratio_cold={f / c:.2f} units={units} "
+            f"workers={workers} cores={cpu_count()} load={os.getloadavg()[0]:.2f}"
         )
 
 
