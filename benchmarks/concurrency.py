@@ -61,6 +61,9 @@ while time.time() < deadline:
     dim = session.dimension
     label = dim.labels[k % len(dim.labels)]
     k += 1
+    if dim.kind != "multi" and session.labels.get(dim.id) == label.id:
+        label = dim.labels[k % len(dim.labels)]  # the same label again writes nothing
+        k += 1
     t0 = time.perf_counter()
     try:
         if dim.kind == "multi":
@@ -137,7 +140,7 @@ def soak(work: Path, db: Path, seconds: float) -> None:
             runs[cmd] += 1
             if proc.returncode:
                 failed[cmd] += 1
-                print(f"# {cmd} failed: {proc.stderr.strip()[:200]}", file=sys.stderr)
+                print(f"# {cmd} failed: {proc.stderr.strip()[-300:]}", file=sys.stderr)
             locked_msgs += "locked" in proc.stderr
     results = []
     for p in procs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -295,7 +296,10 @@ def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     assert tables == [("invoices",)]
 
 
-def test_locked_database_error(seeded_db: Path, tmp_path: Path) -> None:
+def test_locked_database_error(
+    seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRAMING_LOCK_TIMEOUT", "0.5")  # the default waits 30 s
     unit_id = next(r for r in _units(seeded_db) if r["queued"])["unit_id"]
     f = _write_jsonl(
         tmp_path / "l.jsonl",
@@ -309,6 +313,38 @@ def test_locked_database_error(seeded_db: Path, tmp_path: Path) -> None:
         locker.rollback()
         locker.close()
     assert code == 1 and "database is locked" in err and "framing.db" in err
+
+
+def test_a_writing_command_waits_for_a_lock_that_is_released(
+    seeded_db: Path, tmp_path: Path
+) -> None:
+    """A batch command outlasts a busy study: it waits for the write lock (30 s by
+    default) instead of failing after 2 s while annotators commit."""
+    unit_id = next(r for r in _units(seeded_db) if r["queued"])["unit_id"]
+    f = _write_jsonl(
+        tmp_path / "l.jsonl",
+        [{"unit_id": unit_id, "annotator": "a", "dimension": "frame", "value": "Political"}],
+    )
+    locker = sqlite3.connect(seeded_db, check_same_thread=False)
+    locker.execute("BEGIN EXCLUSIVE")
+    timer = threading.Timer(3.0, locker.rollback)  # longer than a key press waits
+    timer.start()
+    try:
+        code, out, err = run("import-labels", str(f), "--db", str(seeded_db))
+    finally:
+        timer.join()
+        locker.close()
+    assert (code, err) == (0, ""), err
+    assert "1 label" in out
+
+
+def test_a_lock_timeout_that_is_not_a_number_is_refused(
+    seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRAMING_LOCK_TIMEOUT", "soon")
+    (tmp_path / "new.txt").write_text("One sentence. Another one.\n")
+    code, _, err = run("ingest", "--db", str(seeded_db), str(tmp_path / "new.txt"))
+    assert code == 2 and "FRAMING_LOCK_TIMEOUT='soon'" in err
 
 
 def test_newer_schema_database_is_refused(seeded_db: Path) -> None:

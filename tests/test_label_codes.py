@@ -349,3 +349,56 @@ def test_codes_that_do_not_fit_one_integer_are_read_in_several(
     monkeypatch.setattr(codes, "_PACK_LIMIT", 4)  # a code alone does not fit: labels
     assert s.coded_label_scan(timing=True) is None
     assert len(_content(s)) == 2
+
+
+def test_a_coded_scan_reads_one_moment_while_annotators_write(tmp_path: Path) -> None:
+    """The scan looks up the terms and times first, then reads the codes. A label
+    committed in between by another process (a new annotator: a new term; a new
+    time) must not reach the scan: its codes would be past the terms it knows and
+    garble the packed integers (export crashed on this under 4 annotators)."""
+    store, units = _store(tmp_path / "a.db")
+    store.add_label(units[0], "amina", "frame", "Economic")
+    store.close()
+    reader = Store.open(tmp_path / "a.db", readonly=True)
+    writer = Store.open(tmp_path / "a.db")
+    real = reader.db.execute
+    fired: list[str] = []
+
+    def execute(sql: str, *args: Any, **kw: Any) -> Any:
+        if "FROM label_codes" in sql and "ORDER BY id" in sql and not fired:
+            fired.append(sql)  # between the lookups and the scan: another writer commits
+            writer.add_label(units[1], "newcomer", "certainty", "probable")
+        return real(sql, *args, **kw)
+
+    reader.db.execute = execute  # type: ignore[method-assign]
+    try:
+        scan = reader.coded_label_scan(timing=True)
+    finally:
+        reader.close()
+        writer.close()
+    assert fired and scan is not None
+    annotators = [scan.keys["annotator"][c] for c in scan.arr["annotator"]]
+    assert annotators == ["amina"]
+    assert [scan.keys["time"][c] for c in scan.arr["time"]] != [None]
+
+
+def test_a_reading_command_reads_the_database_as_it_was_when_it_started(
+    tmp_path: Path,
+) -> None:
+    """A read-only command's store holds one snapshot: a label committed while it
+    runs is not half-seen (counted in one table and missing from another)."""
+    from framing.cli.common import _store as open_for_command
+
+    store, units = _store(tmp_path / "a.db")
+    store.add_label(units[0], "amina", "frame", "Economic")
+    store.close()
+    reader = open_for_command(str(tmp_path / "a.db"), readonly=True)
+    writer = Store.open(tmp_path / "a.db")
+    try:
+        writer.add_label(units[1], "boris", "frame", "Political")
+        n_labels = reader.db.execute("SELECT COUNT(*) FROM labels").fetchone()[0]
+        n_codes = reader.db.execute("SELECT COUNT(*) FROM label_codes").fetchone()[0]
+    finally:
+        reader.close()
+        writer.close()
+    assert (n_labels, n_codes) == (1, 1)

@@ -100,7 +100,7 @@ def annotate(
     raw = annotator
     name = check_annotator(annotator, "--annotator")
     cb = _codebook(codebook_path)
-    store = _store(db_path, create=False)
+    store = _store(db_path, create=False, interactive=True)
     mode, hints = session_mode(store, raw, name)
     question = None
     if mode == "open" and not new_annotator:

@@ -63,14 +63,49 @@ def _codebook(path: str | None) -> Codebook:
     return load_codebook(path)
 
 
-def _store(path: str, *, create: bool = True, readonly: bool = False) -> Store:
-    """Open the database; ``readonly`` for commands that only read (they write nothing)."""
+#: Seconds a writing command waits for the write lock (annotators hold it for a few
+#: ms per label, an ingest for one short transaction at a time); FRAMING_LOCK_TIMEOUT.
+LOCK_TIMEOUT = 30.0
+
+
+def _lock_timeout() -> float:
+    raw = os.environ.get("FRAMING_LOCK_TIMEOUT", "")
+    if not raw:
+        return LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise click.UsageError(
+            f"FRAMING_LOCK_TIMEOUT={raw!r}: give the seconds to wait for a lock (0 < s <= 3600)"
+        )
+    return value
+
+
+def _store(
+    path: str, *, create: bool = True, readonly: bool = False, interactive: bool = False
+) -> Store:
+    """Open the database; ``readonly`` for commands that only read (they write nothing).
+
+    A writing command waits up to :data:`LOCK_TIMEOUT` s for another writer (a busy
+    study must not make an import fail); a reading one never waits for writers (WAL).
+    ``interactive`` (the annotation UIs) keeps the store's short wait: a key press
+    that meets a lock queues its label as pending rather than freezing the screen."""
     from framing.store import Store
 
     ctx = click.get_current_context(silent=True)
     if ctx is not None:  # named by the one-line error of a query that fails later
         ctx.meta["framing.db"] = path
-    return Store.open(path, create=create, readonly=readonly)
+    if readonly:
+        store = Store.open(path, create=create, readonly=True)
+    elif interactive:
+        store = Store.open(path, create=create)
+    else:
+        store = Store.open(path, create=create, lock_timeout=_lock_timeout())
+    if readonly:  # a reading command reads one moment of the database, whoever writes
+        store.hold_snapshot()
+    return store
 
 
 #: The formats every report command writes (one renderer layer: :mod:`framing.report`).

@@ -230,7 +230,7 @@ def adjudicate(
         raise FramingError(
             f"unknown dimension {dimension!r}; the codebook has {', '.join(cb.dimension_ids)}"
         )
-    store = _store(db_path, create=False)
+    store = _store(db_path, create=False, interactive=True)
     from framing.tui.adjudicate_app import AdjudicateApp
 
     app: Any = AdjudicateApp(

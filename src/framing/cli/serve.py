@@ -41,7 +41,7 @@ def serve(host: str, port: int, token: str | None, db_path: str, codebook_path: 
     from framing.tui.web import FramingServer, session_command
 
     _codebook(codebook_path)  # a broken codebook fails here, not in every tab
-    store = _store(db_path, create=False)
+    store = _store(db_path, create=False, interactive=True)
     try:
         if store.count_units(queued_only=True) == 0:
             raise FramingError(f"{db_path}: no units queued; run `framing ingest` first")
@@ -67,7 +67,7 @@ def web_session(db_path: str, codebook_path: str | None) -> None:
     raw = os.environ.get(ANNOTATOR_ENV, "")
     name = check_annotator(raw, "?annotator=") if raw.strip() else None
     cb = _codebook(codebook_path)
-    store = _store(db_path, create=False)
+    store = _store(db_path, create=False, interactive=True)
     from framing.study import hints_condition, study_mode
 
     mode = study_mode(store)

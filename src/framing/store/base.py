@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -51,9 +53,18 @@ class StoreBase:
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(
-        cls, path: str | Path = DEFAULT_DB, *, create: bool = True, readonly: bool = False
+        cls,
+        path: str | Path = DEFAULT_DB,
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        lock_timeout: float = 2.0,
     ) -> Self:
         """Open the database at ``path``.
+
+        ``lock_timeout``: how many seconds a write waits for another writer's lock
+        before "database is locked" (2 s suits a key press, which then queues the
+        label as pending; a batch command can afford to wait longer).
 
         ``readonly`` opens it with SQLite's ``mode=ro`` and writes nothing, so reading
         commands never wait on a writer and work on a read-only file. Otherwise the
@@ -75,10 +86,10 @@ class StoreBase:
             if readonly:
                 store = cls._open_readonly(p)
             else:
-                conn = sqlite3.connect(spath, timeout=2.0)
+                conn = sqlite3.connect(spath, timeout=lock_timeout)
                 store = cls(Database(conn), spath)
                 store.db.execute("PRAGMA foreign_keys = ON")
-                store.db.execute("PRAGMA busy_timeout = 2000")
+                store.db.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
                 store._check_schema()
                 if str(store.db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
                     store.db.enable_wal()
@@ -166,6 +177,43 @@ class StoreBase:
     def _write(self) -> Any:
         """A transaction whose SQLite errors become one-line FramingErrors."""
         return _WriteTxn(self)
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read everything inside as of one moment (one read transaction).
+
+        In WAL mode each statement outside a transaction sees the newest commit, so a
+        reader that runs several queries (terms, then codes that refer to them) while
+        annotators write can see a code its earlier query did not know. Inside a
+        transaction already (a write, or :meth:`hold_snapshot`), this adds nothing."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        try:
+            conn.execute("BEGIN")
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # takes the snapshot
+        except sqlite3.Error as err:
+            raise _friendly(self.path, err) from err
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.rollback()  # nothing was written: ending the read is all it does
+
+    def hold_snapshot(self) -> None:
+        """From now until the store is closed, read the database as of this moment
+        (for a command that only reads: its tables, counts and codes all agree, even
+        while annotators keep writing). Not for a connection that stays open while
+        the user works (a list in the UI would stop seeing new labels)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            return
+        try:
+            conn.execute("BEGIN")
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        except sqlite3.Error as err:
+            raise _friendly(self.path, err) from err
 
     # ------------------------------------------------------------------- labels
     def _ensure_annotator(self, name: str) -> None:

@@ -57,6 +57,12 @@ class CodesMixin(DocumentsMixin):
         return bool(a == b)
 
     def coded_label_scan(self, *, timing: bool, ids: bool = False) -> CodedScan | None:
+        """See :meth:`_coded_label_scan`; its queries read one snapshot (the terms and
+        times it looks up first must know every code its scan then meets)."""
+        with self.snapshot():
+            return self._coded_label_scan(timing=timing, ids=ids)
+
+    def _coded_label_scan(self, *, timing: bool, ids: bool = False) -> CodedScan | None:
         """Every independent label row (phase not ``review``), id order, as codes; None
         when the codes lag behind the labels (then read ``labels`` instead).
 
