@@ -273,6 +273,7 @@ def _text_features_apart(path: str, codebook: Codebook) -> Features:
     """:func:`text_features` on a read-only connection of its own (for a thread)."""
     store = Store.open(path, create=False, readonly=True)
     try:
+        store.hold_snapshot()  # its three aggregates agree with each other
         return text_features(store, codebook)
     finally:
         store.close()
