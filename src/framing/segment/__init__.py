@@ -19,9 +19,11 @@ How it works, in two passes over the text, all deterministic:
 2. **Kinds** (first pass). Each paragraph gets a kind from readable rules: first from
    the paragraph alone (:mod:`.kinds`), then from the whole document (:mod:`.context`:
    the title, "everything after a Bibliography heading is reference", figures, a pull
-   quote repeating body text), run on one small record per paragraph; the text of long
-   paragraphs is not kept (:mod:`.prepass` drives the first pass). The kinds are
-   :data:`UNIT_KINDS`.
+   quote repeating body text), run on one packed row per paragraph (:mod:`.records`:
+   a few typed arrays, about 80 bytes a paragraph, what the rules read of the text as
+   flags; no text kept but for the first paragraphs), so a big file's memory grows
+   little with its paragraph count (:mod:`.prepass` drives the first pass). The kinds
+   are :data:`UNIT_KINDS`.
 3. **Sentences** (second pass, streamed; :mod:`.stream`). The text is read again;
    paragraphs of the prose kinds are split, batch by batch (``BATCH_SIZE`` paragraphs,
    at most ``BATCH_CHARS`` characters), into the sentences of a spaCy pipeline
@@ -42,9 +44,10 @@ How it works, in two passes over the text, all deterministic:
 
 Modules, in pipeline order: ``clean`` (display text), ``sentences`` (sentence boundary
 rules, citations), ``layout`` (lines -> paragraphs), ``kinds`` (per-paragraph kind
-rules), ``joins`` (broken sentences), ``context`` (whole-document kind rules,
-exclusions, duplicates), ``prepass`` (the first pass), ``nlp`` (spaCy and VADER, lazy),
-``stream`` (the second pass and the public entry points).
+rules), ``joins`` (broken sentences), ``records`` (the packed per-paragraph rows),
+``context`` (whole-document kind rules, exclusions, duplicates), ``prepass`` (the first
+pass), ``nlp`` (spaCy and VADER, lazy), ``stream`` (the second pass and the public
+entry points).
 """
 
 from __future__ import annotations

@@ -1,32 +1,42 @@
-"""Kinds that need the whole document, run on one small record per paragraph.
+"""Kinds that need the whole document, run on the first pass's rows (one per paragraph).
 
 :func:`_apply_context` (the title and bylines, front matter and reference regions,
 tweets, figures, inserts), :func:`_exclusions` (``exclude_sections``) and
 :func:`_mark_duplicates` (a pull quote or summary box repeating body text).
+
+The rows are packed (:class:`~framing.segment.records._Paras`): ``kind[i]``,
+``chunk[i]``... What a rule asks of a paragraph's display text ("is it a References
+heading?") was computed when the row was added, as a flag (``flags[i] & REF_SHORT``);
+the display text itself is at hand for the first ``HEAD_ROWS`` paragraphs only, where
+the title rules look.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from array import array
 
-from framing.segment.kinds import (
-    _FRONT_HEADINGS_RE,
-    _MAIN_HEADINGS_RE,
-    _REF_HEADINGS_RE,
-    _SECTION_NUM_RE,
-    _TOC_HEADINGS_RE,
-    _heading_like,
+from framing.segment.kinds import _FRONT_HEADINGS_RE, _heading_like
+from framing.segment.layout import BIG_GAP
+from framing.segment.records import (
+    CLEAN,
+    FIGURE,
+    FRONT,
+    FRONT_SHORT,
+    INSERT,
+    MAIN,
+    PROSE,
+    REF_SHORT,
+    SECTION_NUM,
+    SHORT79,
+    SOCIAL_HEADER,
+    SOURCE_LINE,
+    TOC,
+    TWEETY,
+    _Paras,
 )
-from framing.segment.layout import BIG_GAP, _Para
-
-#: Paragraphs of at most this many characters (and at least DUPLICATE_MIN_WORDS words)
-#: are checked for verbatim repeats (pull quotes, summary boxes).
-DUPLICATE_MAX_CHARS = 2000
-DUPLICATE_MIN_WORDS = 8
 
 
-def _apply_context(paras: list[_Para], title: str | None) -> None:
+def _apply_context(paras: _Paras, title: str | None) -> None:
     """Kinds that depend on the neighbours. In this order:
 
     * title: the paragraph equal to the ``title`` hint (case-insensitive), else the
@@ -55,116 +65,118 @@ def _apply_context(paras: list[_Para], title: str | None) -> None:
     n = len(paras)
     if not n:
         return
+    kind = paras.kind
+    flags = paras.flags
+    n_lines = paras.n_lines
+    chunk = paras.chunk
+    block = paras.block
+    gap = paras.gap
+    head = paras.head_clean  # the display text of the first HEAD_ROWS paragraphs
     # --- title and bylines
     title_i = -1
     if title:
         want = " ".join(title.split()).casefold().rstrip(".")
-        for i, p in enumerate(paras[:200]):
-            if p.clean.casefold().rstrip(".") == want:
+        for i, ct in enumerate(head):
+            if ct.casefold().rstrip(".") == want:
                 title_i = i
                 break
     if title_i < 0:  # a markdown document: its first "# " heading
         title_i = next(
-            (i for i, p in enumerate(paras[:30]) if p.md_level == 1 and p.kind == "heading"), -1
+            (i for i in range(min(n, 30)) if paras.md_level[i] == 1 and kind[i] == "heading"), -1
         )
     if title_i < 0:
         # Among the heading-like paragraphs that open the document: the last one before
         # the first prose paragraph, or the first one when a front-matter heading
         # ("Imprint") comes before any prose.
         candidates: list[int] = []
-        for i, p in enumerate(paras[:30]):
-            if p.kind in ("other", "social") or (p.kind == "front_matter" and i > 0):
+        for i in range(min(n, 30)):
+            k = kind[i]
+            if k in ("other", "social") or (k == "front_matter" and i > 0):
                 continue
-            if p.n_lines == 1 and _FRONT_HEADINGS_RE.fullmatch(p.clean):
+            if n_lines[i] == 1 and _FRONT_HEADINGS_RE.fullmatch(head[i]):
                 title_i = candidates[0] if candidates else -1
                 break
-            if p.kind in ("heading", "body") and _heading_like(p.clean, p.n_lines, 25):
+            if k in ("heading", "body") and _heading_like(head[i], n_lines[i], 25):
                 candidates.append(i)
                 continue
             title_i = candidates[-1] if candidates else -1
             break
     if title_i >= 0:
-        paras[title_i].kind = "title"
-        for p in paras[:title_i]:
-            if p.kind in ("heading", "body") and _heading_like(p.clean, p.n_lines, 25):
-                p.kind = "front_matter"
-        for p in paras[title_i + 1 :]:
-            if p.md_level:
+        kind[title_i] = "title"
+        for i in range(title_i):
+            if kind[i] in ("heading", "body") and _heading_like(head[i], n_lines[i], 25):
+                kind[i] = "front_matter"
+        for i in range(title_i + 1, n):
+            if paras.md_level[i]:
                 break  # a markdown section heading ("## Background")
-            if p.kind == "heading" and not _FRONT_HEADINGS_RE.fullmatch(p.clean):
-                p.kind = "front_matter"
-            elif p.kind not in ("other", "front_matter", "social"):
+            k = kind[i]
+            if k == "heading" and not flags[i] & FRONT:
+                kind[i] = "front_matter"
+            elif k not in ("other", "front_matter", "social"):
                 break
     # --- front matter, table of contents and references
     region = ""
     toc_block = -1
-    for i, p in enumerate(paras):
+    for i in range(n):
         if i == title_i:
             continue
-        ct = p.clean
-        short = p.n_lines == 1 and len(ct) <= 80
-        if region == "front" and p.block == toc_block:
-            p.kind = "front_matter"
+        f = flags[i]
+        if region == "front" and block[i] == toc_block:
+            kind[i] = "front_matter"
             continue
-        if short and _FRONT_HEADINGS_RE.fullmatch(ct.strip("\t ")):
+        if f & FRONT_SHORT:
             region = "front"
-            p.kind = "front_matter"
-            if _TOC_HEADINGS_RE.fullmatch(ct):
-                toc_block = p.block + 1
+            kind[i] = "front_matter"
+            if f & TOC:
+                toc_block = block[i] + 1
             continue
-        if short and _REF_HEADINGS_RE.fullmatch(ct):
+        if f & REF_SHORT:
             region = "reference"
-            p.kind = "heading"
+            kind[i] = "heading"
             continue
         if region == "front":
-            if p.kind == "heading" and (
-                _SECTION_NUM_RE.match(ct) or _MAIN_HEADINGS_RE.fullmatch(ct)
-            ):
+            if kind[i] == "heading" and f & MAIN:
                 region = ""
             else:
-                p.kind = "front_matter"
+                kind[i] = "front_matter"
         elif region == "reference":
-            p.kind = "reference"
+            kind[i] = "reference"
     # --- tweets: a header opens a run of social paragraphs
     i = 0
     while i < n:
-        p = paras[i]
-        if p.kind == "social" and p.social_header:
+        if kind[i] == "social" and flags[i] & SOCIAL_HEADER:
             j = i + 1
             while j < n and j <= i + 8:
-                q = paras[j]
-                if q.chunk != p.chunk or q.kind in ("caption", "other", "reference", "title"):
+                k = kind[j]
+                if chunk[j] != chunk[i] or k in ("caption", "other", "reference", "title"):
                     break
-                if q.kind == "heading" and _SECTION_NUM_RE.match(q.clean):
+                if k == "heading" and flags[j] & SECTION_NUM:
                     break
-                if q.kind != "front_matter":
-                    q.kind = "social"
+                if k != "front_matter":
+                    kind[j] = "social"
                 j += 1
             i = j
         else:
             i += 1
     # --- figures
-    chunks: dict[int, list[_Para]] = {}
-    for p in paras:
-        chunks.setdefault(p.chunk, []).append(p)
-    for ci, cap in enumerate(paras):
-        if cap.kind != "caption" or not cap.figure:
+    for ci in range(n):
+        if kind[ci] != "caption" or not flags[ci] & FIGURE:
             continue
-        tweety = cap.tweety or (
-            ci + 1 < n and paras[ci + 1].kind == "other" and paras[ci + 1].tweety
+        tweety = flags[ci] & TWEETY or (
+            ci + 1 < n and kind[ci + 1] == "other" and flags[ci + 1] & TWEETY
         )
-        content: list[_Para] = []
+        content: list[int] = []
         j = ci - 1
-        reached_start = cap.gap >= BIG_GAP or ci == 0
-        while j >= 0 and paras[j].chunk == cap.chunk:
-            q = paras[j]
-            if q.kind in ("title", "caption", "reference", "front_matter"):
+        reached_start = gap[ci] >= BIG_GAP or ci == 0
+        while j >= 0 and chunk[j] == chunk[ci]:
+            k = kind[j]
+            if k in ("title", "caption", "reference", "front_matter"):
                 break
-            if q.kind == "other" and q.source_line:
+            if k == "other" and flags[j] & SOURCE_LINE:
                 break  # the source line of an earlier figure
-            if q.kind in ("social", "other") or not q.prose:
-                content.append(q)
-                if q.gap >= BIG_GAP:
+            if k in ("social", "other") or not flags[j] & PROSE:
+                content.append(j)
+                if gap[j] >= BIG_GAP:
                     reached_start = True
                     break
                 j -= 1
@@ -172,58 +184,64 @@ def _apply_context(paras: list[_Para], title: str | None) -> None:
             break
         if j < 0:
             reached_start = True
-        if reached_start and (not content or content[-1].gap >= BIG_GAP or j < 0):
-            first_in_chunk = content[-1] if content else cap
-            prev_chunk = chunks.get(first_in_chunk.chunk - 1, [])
+        if reached_start and (not content or gap[content[-1]] >= BIG_GAP or j < 0):
+            first_in_chunk = content[-1] if content else ci
+            prev_chunk = paras.chunk_rows(chunk[first_in_chunk] - 1)
             if 0 < len(prev_chunk) <= 3 and all(
-                q.kind in ("body", "block_quote", "social", "other", "list_item")
-                or (q.kind == "heading" and not _SECTION_NUM_RE.match(q.clean))
+                kind[q] in ("body", "block_quote", "social", "other", "list_item")
+                or (kind[q] == "heading" and not flags[q] & SECTION_NUM)
                 for q in prev_chunk
             ):
                 content.extend(prev_chunk)
-        tweet = tweety or any(q.kind == "social" for q in content)
+        tweet = tweety or any(kind[q] == "social" for q in content)
         for q in content:
-            if q.kind != "other":
-                q.kind = "social" if tweet else "caption"
-        k = ci + 1
-        while k < n and paras[k].block == cap.block:
-            if paras[k].kind not in ("other",):
-                paras[k].kind = "caption"
-            k += 1
+            if kind[q] != "other":
+                kind[q] = "social" if tweet else "caption"
+        k2 = ci + 1
+        while k2 < n and block[k2] == block[ci]:
+            if kind[k2] not in ("other",):
+                kind[k2] = "caption"
+            k2 += 1
     # --- inserts
-    for p in paras:
-        if p.insert and p.kind in ("body", "block_quote", "heading"):
-            p.kind = "other"
+    for i in range(n):
+        if flags[i] & INSERT and kind[i] in ("body", "block_quote", "heading"):
+            kind[i] = "other"
 
 
-def _norm_heading(ct: str) -> str:
-    ct = re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+|\s+\d{1,2}(?:\.\d{1,2})+$", "", ct)
-    return ct.strip(" .:'\"").casefold()
+def _exclusions(paras: _Paras) -> None:
+    """Mark paragraphs in sections whose heading is excluded (to the next heading).
 
-
-def _exclusions(paras: list[_Para], sections: Sequence[str]) -> None:
-    """Mark paragraphs in sections whose heading is excluded (to the next heading)."""
-    wanted = {_norm_heading(s) for s in sections}
+    The sections are those the rows were made with (``_Paras(exclude_sections)``), which
+    named each wanted heading's row in ``heading_name``."""
+    names = paras.heading_name
+    if names is None:
+        return
+    kind = paras.kind
+    flags = paras.flags
+    excluded: list[str] | None = None
     active = ""
-    for p in paras:
-        if p.clean and (
-            p.kind in ("heading", "title")
-            or (p.kind in ("front_matter", "reference") and p.n_lines == 1 and len(p.clean) < 80)
-        ):
-            name = _norm_heading(p.clean)
-            if name in wanted:
-                active = name
-            elif p.kind in ("heading", "title"):
-                active = ""
+    label = ""
+    for i in range(len(paras)):
+        f = flags[i]
+        if f & CLEAN:
+            k = kind[i]
+            if k in ("heading", "title") or (k in ("front_matter", "reference") and f & SHORT79):
+                name = names[i]
+                if name is not None:
+                    active = name
+                    label = f"section:{name}"
+                elif k in ("heading", "title"):
+                    active = ""
         if active:
-            p.excluded = f"section:{active}"
+            if excluded is None:
+                excluded = paras.excluded = [""] * len(paras)
+            excluded[i] = label
 
 
 _DUPLICATE_KINDS = frozenset({"body", "block_quote", "list_item"})
-_WORD_RE = re.compile(r"\w+")
 
 
-def _mark_duplicates(paras: list[_Para]) -> None:
+def _mark_duplicates(paras: _Paras) -> None:
     """A pull quote or summary box that repeats a paragraph of the text word for word.
 
     Paragraphs of the queued prose kinds (body, block_quote, list_item) with at least
@@ -235,15 +253,46 @@ def _mark_duplicates(paras: list[_Para]) -> None:
     the body text they repeat (as in seed 003, whose "Implications for Europe" box
     repeats a paragraph of section 6).
     """
-    last: dict[int, int] = {}
-    for i, p in enumerate(paras):
-        if p.dup_key and p.kind in _DUPLICATE_KINDS and not p.insert:
-            last[p.dup_key] = i
-    if len(last) == sum(1 for p in paras if p.dup_key and p.kind in _DUPLICATE_KINDS):
+    kind = paras.kind
+    flags = paras.flags
+    keys = paras.dup_key
+    n = len(paras)
+    repeated = _repeated_keys(keys) if n >= SORT_KEYS_ROWS else None
+    if repeated is not None and not repeated:
         return
-    for i, p in enumerate(paras):
-        if p.dup_key and p.kind in _DUPLICATE_KINDS and not p.insert:
-            j = last[p.dup_key]
+    last: dict[int, int] = {}
+    candidates = 0
+    for i in range(n):
+        key = keys[i]
+        if key and kind[i] in _DUPLICATE_KINDS and (repeated is None or key in repeated):
+            candidates += 1
+            if not flags[i] & INSERT:
+                last[key] = i
+    if len(last) == candidates:
+        return
+    dup_of = array("q", [-1]) * n
+    for i in range(n):
+        key = keys[i]
+        if key in last and kind[i] in _DUPLICATE_KINDS and not flags[i] & INSERT:
+            j = last[key]
             if j != i:
-                p.kind = "other"
-                p.dup_of = (paras[j].start, paras[j].end)
+                kind[i] = "other"
+                dup_of[i] = j
+    paras.dup_of = dup_of
+
+
+#: From this many paragraphs on, the keys that occur more than once are found by
+#: sorting a copy of the keys (8 bytes a paragraph, numpy) first, so that the dict of
+#: last copies holds only those (a dict entry costs some 100 bytes, and in a long
+#: document most paragraphs are unique).
+SORT_KEYS_ROWS = 50_000
+
+
+def _repeated_keys(keys: array[int]) -> set[int]:
+    """The non-zero keys that occur more than once. A key that occurs once is its own
+    last copy, so leaving it out of ``last`` changes nothing."""
+    import numpy as np
+
+    s = np.sort(np.frombuffer(keys, dtype=np.uint64))
+    same = (s[1:] == s[:-1]) & (s[1:] != 0)
+    return {int(k) for k in np.unique(s[1:][same])}

@@ -36,32 +36,23 @@ JOIN_SEPARATOR = "\n\n"
 
 @dataclass(slots=True)
 class _Para:
+    """A paragraph during the first pass (transient: the first pass keeps a packed row
+    per paragraph, see :mod:`~framing.segment.records`)."""
+
     start: int  # offset of the first non-space character
     end: int  # offset after the last non-space character
-    raw: str  # text[start:end] during the first pass ("" once compacted)
+    raw: str  # text[start:end] (glued with JOIN_SEPARATOR when joined across inserts)
     gap: int  # blank lines before it (0: same block as the previous paragraph)
     chunk: int  # index of the chunk (chunks are separated by BIG_GAP blank lines)
     block: int  # index of the block
     n_lines: int
-    clean: str = ""  # the display text ("" once compacted, if longer than KEEP_CLEAN)
+    clean: str = ""  # the display text (clean_text(raw))
     kind: str = "body"
-    excluded: str = ""
     insert: bool = False
     # text[previous paragraph's end:start] during the first pass (None: too long)
     pre: str | None = ""
     # a paragraph joined across inserts: the original spans of its parts
     parts: tuple[tuple[int, int], ...] = ()
-    # features precomputed from ``clean`` by ``_compact`` for the context rules
-    words: int = 0
-    prose: bool = False
-    has_tab: bool = False
-    social_header: bool = False
-    figure: bool = False
-    tweety: bool = False
-    source_line: bool = False
-    md_level: int = 0  # 1 for a markdown "# " heading, 2 for "## " ...
-    dup_key: int = 0
-    dup_of: tuple[int, int] | None = None
 
 
 _LIST_MARKER_RE = re.compile(
@@ -226,7 +217,6 @@ def _cut(p: _Para) -> list[_Para]:
             block=p.block,
             n_lines=max(p.n_lines, 2),
             kind=p.kind,
-            excluded=p.excluded,
             insert=p.insert,
         )
         piece.clean = clean_text(piece.raw)

@@ -1,77 +1,31 @@
-"""The first pass: a text's lines -> paragraphs with their final kinds (no spaCy).
+"""The first pass: a text's lines -> one packed row per paragraph, with its final kind.
 
 :func:`_classify` streams the lines through :mod:`~framing.segment.layout`,
-:mod:`~framing.segment.kinds` and :mod:`~framing.segment.joins`, compacts each
-paragraph (:func:`_compact`: a few precomputed features, no text kept for long ones)
-and then runs the whole-document rules of :mod:`~framing.segment.context`.
+:mod:`~framing.segment.kinds` and :mod:`~framing.segment.joins` (no spaCy), adds each
+paragraph as a row of :class:`~framing.segment.records._Paras` (a few precomputed
+features, no text kept but for the first paragraphs) and then runs the whole-document
+rules of :mod:`~framing.segment.context` on the rows.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 
 from framing.segment.clean import clean_text
-from framing.segment.context import (
-    _WORD_RE,
-    DUPLICATE_MAX_CHARS,
-    DUPLICATE_MIN_WORDS,
-    _apply_context,
-    _exclusions,
-    _mark_duplicates,
-)
+from framing.segment.context import _apply_context, _exclusions, _mark_duplicates
 from framing.segment.joins import _join_broken
-from framing.segment.kinds import (
-    _CAPTION_RE,
-    _EMOJI_RE,
-    _HANDLE_RE,
-    _MD_HEADING_RE,
-    _SOURCE_RE,
-    _URL_LINE_RE,
-    _base_kind,
-    _fix_stars,
-    _non_latin_share,
-    _prose_text,
-)
+from framing.segment.kinds import _base_kind, _fix_stars, _non_latin_share
 from framing.segment.layout import MAX_PARAGRAPH_CHARS, _cut, _layout, _Para
-
-#: After the first pass, the display text of a paragraph is kept only up to this many
-#: characters (titles, headings, captions, short lines: what the context rules read);
-#: longer paragraphs keep their offsets and a few precomputed features.
-KEEP_CLEAN = 300
-
-
-def _compact(p: _Para) -> _Para:
-    """Precompute what the context rules need, then drop the paragraph's text (it is read
-    again, in the second pass) and keep its display text only if it is short."""
-    ct = p.clean
-    p.words = len(ct.split())
-    p.prose = _prose_text(ct, p.words)
-    p.has_tab = "\t" in p.raw
-    md = _MD_HEADING_RE.match(p.raw)
-    p.md_level = len(md.group()) if md else 0
-    p.social_header = bool(_HANDLE_RE.search(ct) or _EMOJI_RE.search(ct))
-    p.figure = bool(_CAPTION_RE.match(ct))
-    p.tweety = "twitter.com" in ct or "x.com/" in ct or "Tweet" in ct
-    if len(ct) <= DUPLICATE_MAX_CHARS:
-        p.source_line = bool(_URL_LINE_RE.fullmatch(ct) or _SOURCE_RE.match(ct))
-        if p.words >= DUPLICATE_MIN_WORDS:
-            key = " ".join(_WORD_RE.findall(ct.casefold())).encode("utf-8", "surrogatepass")
-            p.dup_key = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") or 1
-    p.raw = ""
-    p.pre = None
-    if len(ct) > KEEP_CLEAN:
-        p.clean = ""
-    return p
+from framing.segment.records import _Paras
 
 
 def _classify(
     lines: Iterable[str], head: str, title: str | None, exclude_sections: Sequence[str]
-) -> list[_Para]:
-    """The first pass: paragraphs with their final kinds, compacted (no text kept for
-    long paragraphs). ``head`` is the start of the text (for the script check)."""
+) -> _Paras:
+    """The first pass: one row per paragraph, with its final kind. ``head`` is the start
+    of the text (for the script check)."""
     latin = _non_latin_share(head[:20000]) < 0.5
-    paras: list[_Para] = []
+    paras = _Paras(exclude_sections)
 
     def with_kinds() -> Iterator[_Para]:
         for p in _layout(lines):
@@ -81,11 +35,11 @@ def _classify(
 
     for p in _join_broken(_fix_stars(with_kinds())):
         if p.end - p.start > MAX_PARAGRAPH_CHARS:
-            paras.extend(_compact(piece) for piece in _cut(p))
+            for piece in _cut(p):
+                paras.add(piece)
         else:
-            paras.append(_compact(p))
+            paras.add(p)
     _apply_context(paras, title)
-    if exclude_sections:
-        _exclusions(paras, exclude_sections)
+    _exclusions(paras)
     _mark_duplicates(paras)
     return paras

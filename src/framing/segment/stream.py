@@ -14,9 +14,10 @@ from typing import Any
 from framing.models import DEFAULT_QUEUED_KINDS, FramingError, UnitDraft
 from framing.segment.clean import clean_text
 from framing.segment.kinds import SPLIT_KINDS
-from framing.segment.layout import JOIN_SEPARATOR, LineSource, _Para
+from framing.segment.layout import JOIN_SEPARATOR, LineSource
 from framing.segment.nlp import sentence_spans, sentiment
 from framing.segment.prepass import _classify
+from framing.segment.records import HAS_TAB, _Paras
 from framing.segment.sentences import is_lone_citation
 
 #: Paragraphs split into sentences per batch (progress is reported per batch).
@@ -58,13 +59,13 @@ def _cap_spans(
     return out
 
 
-def _should_split(p: _Para) -> bool:
+def _should_split(kind: str, flags: int, words: int) -> bool:
     """Prose kinds are split into sentences; short or tabular social, caption and
     front-matter lines ("Abd. Sayed", a table-of-contents line) stay whole."""
-    if p.kind in ("body", "list_item", "block_quote"):
+    if kind in ("body", "list_item", "block_quote"):
         return True
-    if p.kind in SPLIT_KINDS:
-        return not p.has_tab and p.words >= 12
+    if kind in SPLIT_KINDS:
+        return not flags & HAS_TAB and words >= 12
     return False
 
 
@@ -145,12 +146,18 @@ _Row = tuple[int, int, str, str, bool, dict[str, Any] | None]
 
 
 def _paragraph_units(
-    p: _Para,
+    paras: _Paras,
+    i: int,
     raw: str,
     spans: list[tuple[int, int]],
     queued_set: frozenset[str],
     ranges: list[tuple[int, int]],
 ) -> Iterator[_Row]:
+    p_kind = paras.kind[i]
+    p_start = paras.start[i]
+    p_parts = paras.parts.get(i) if paras.parts else None
+    p_excluded = paras.excluded[i] if paras.excluded is not None else ""
+    dup = paras.dup_of[i] if paras.dup_of is not None else -1
     for a, b in spans:
         seg = raw[a:b]
         lead = len(seg) - len(seg.lstrip())
@@ -160,7 +167,7 @@ def _paragraph_units(
         display = clean_text(seg)
         if not display:
             continue
-        kind = p.kind
+        kind = p_kind
         if not any(c.isalnum() for c in display):
             kind = "other"
         elif kind in ("body", "list_item", "block_quote") and is_lone_citation(display):
@@ -168,11 +175,11 @@ def _paragraph_units(
         a2 = a + lead
         b2 = a2 + len(seg)
         segments: list[list[int]] = []
-        if p.parts:
-            start, end, segments = _locate(p.parts, a2, b2)
+        if p_parts:
+            start, end, segments = _locate(p_parts, a2, b2)
         else:
-            start, end = p.start + a2, p.start + b2
-        excluded = p.excluded or next(
+            start, end = p_start + a2, p_start + b2
+        excluded = p_excluded or next(
             (f"range:{ra}-{rb}" for ra, rb in ranges if start < rb and ra < end), ""
         )
         hints: dict[str, Any] = {}
@@ -180,8 +187,8 @@ def _paragraph_units(
             hints["excluded"] = excluded
         if segments:
             hints["segments"] = segments
-        if p.dup_of is not None:
-            hints["duplicate_of"] = list(p.dup_of)
+        if dup >= 0:
+            hints["duplicate_of"] = [paras.start[dup], paras.end[dup]]
         queued = kind in queued_set and not excluded
         yield start, end, display, kind, queued, hints or None
 
@@ -269,7 +276,7 @@ class _Count:
 
 
 def _units(
-    paras: list[_Para],
+    paras: _Paras,
     window: _StrWindow | _LineWindow,
     total: int,
     queued_set: frozenset[str],
@@ -280,34 +287,37 @@ def _units(
 ) -> Iterator[UnitDraft]:
     """The second pass: paragraphs in batches, split into sentences, units out."""
     n = len(paras)
+    starts = paras.start
+    ends = paras.end
+    parts = paras.parts
     position = 0
     done = 0
     i = 0
     if on_progress is not None:
         on_progress(0, total)
     while i < n:
-        batch: list[tuple[_Para, str, bool]] = []
+        batch: list[tuple[int, str, bool]] = []
         n_split = chars = 0
         hold = -1  # a joined paragraph's end: its inserts go into the same batch
-        while i < n and ((n_split < batch_size and chars < BATCH_CHARS) or paras[i].start < hold):
-            p = paras[i]
-            if p.parts:
-                raw = JOIN_SEPARATOR.join(window.slice(a, b) for a, b in p.parts)
-                hold = max(hold, p.end)
+        while i < n and ((n_split < batch_size and chars < BATCH_CHARS) or starts[i] < hold):
+            p_parts = parts.get(i) if parts else None
+            if p_parts:
+                raw = JOIN_SEPARATOR.join(window.slice(a, b) for a, b in p_parts)
+                hold = max(hold, ends[i])
             else:
-                raw = window.slice(p.start, p.end)
+                raw = window.slice(starts[i], ends[i])
+            split = _should_split(paras.kind[i], paras.flags[i], paras.words[i])
+            batch.append((i, raw, split))
             i += 1
-            window.release(paras[i].start if i < n else p.end)
-            split = _should_split(p)
-            batch.append((p, raw, split))
+            window.release(starts[i] if i < n else ends[i - 1])
             chars += len(raw)
             n_split += split
         rows: list[_Row] = []
-        for p, raw, split in batch:
+        for k, raw, split in batch:
             spans = sentence_spans(raw) if split else [(0, len(raw))]
             spans = _cap_spans(raw, spans)
-            rows.extend(_paragraph_units(p, raw, spans, queued_set, ranges))
-            done = max(done, p.end)
+            rows.extend(_paragraph_units(paras, k, raw, spans, queued_set, ranges))
+            done = max(done, ends[k])
         if hold >= 0:
             rows.sort(key=lambda r: r[0])  # inserts nest inside a joined unit's span
         for start, end, display, kind, queued, hints in rows:
