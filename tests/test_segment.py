@@ -741,3 +741,27 @@ def test_iter_segments_streams_the_second_pass() -> None:
     assert calls[0] == (0, len(text)) and calls[-1] == (len(text), len(text))
     assert len(calls) >= 3000 // 64
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_clean_text_of_a_huge_paragraph_equals_the_short_path() -> None:
+    """Above 64 KiB clean_text replaces whitespace runs with a regex instead of
+    splitting into words; both give the same text, for every kind of whitespace."""
+    import sys
+
+    from framing.segment import clean as clean_mod
+    from framing.segment.clean import clean_text
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert all(clean_mod._SPACES_RE.fullmatch(s) for s in spaces)
+    assert not any(
+        clean_mod._SPACES_RE.match(chr(c))
+        for c in range(sys.maxunicode + 1)
+        if not chr(c).isspace()
+    )
+    words = ["Taliban", "Kabul", "x", "2021", "é", "—"]
+    text = "".join(
+        words[i % len(words)] + spaces[i % len(spaces)] * (1 + i % 3) for i in range(20_000)
+    )
+    text = spaces[3] + text
+    assert len(text) > clean_mod._LONG
+    assert clean_text(text) == " ".join(text.split())

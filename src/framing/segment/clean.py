@@ -16,6 +16,12 @@ _SOFT_BREAK_RE = re.compile(r"\b([a-z]+)-[ \t]*(?:\r\n|\r|\n)\s*(?=[a-z])")
 _HARD_BREAK_RE = re.compile(r"(?<=\w)-[ \t]*(?:\r\n|\r|\n)\s*(?=\w)")
 _MD_PREFIX_RE = re.compile(r"(?:#{1,6}|>)[ \t]+")
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+#: Above this length whitespace runs are replaced in place: ``s.split()`` would build
+#: a string per word (a 20 MB unpunctuated line: millions). ``\s`` matches exactly the
+#: characters ``str.split()`` breaks at (checked for every code point in the tests).
+_LONG = 1 << 16
+_SPACES_RE = re.compile(r"\s+")
+_STRIP = " "
 
 
 def clean_text(raw: str) -> str:
@@ -44,4 +50,6 @@ def clean_text(raw: str) -> str:
         s = _INVISIBLE_RE.sub("", s)
     if s[:1] in "#>":
         s = _MD_PREFIX_RE.sub("", s, count=1)
+    if len(s) > _LONG:  # one string, not a list of every word (a huge paragraph)
+        return _SPACES_RE.sub(" ", s).strip(_STRIP)
     return " ".join(s.split())  # split() breaks at what \s matches, and strips

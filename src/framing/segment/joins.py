@@ -71,7 +71,7 @@ def _join_broken(paras: Iterable[_Para]) -> Iterator[_Para]:
             and not p.insert
             and p.kind in ("body", "list_item", "block_quote")
             and _ends_open(p.clean)
-            and len(p.clean.split()) >= 6
+            and len(p.clean.split(None, 6)) >= 6
         ):
             fill(1)
             # direct continuation
@@ -93,7 +93,8 @@ def _join_broken(paras: Iterable[_Para]) -> Iterator[_Para]:
                         all(not m.clean[:1].islower() for m in middle)
                         # q may continue the last insert ("... Available at:" + URL)
                         and not (
-                            (_ends_open(last) or last.endswith(":")) and len(last.split()) >= 6
+                            (_ends_open(last) or last.endswith(":"))
+                            and len(last.split(None, 6)) >= 6
                         )
                         and not q.clean.startswith(("http", "www."))
                     ):

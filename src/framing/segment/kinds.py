@@ -81,7 +81,7 @@ _TERMINALS = ".!?…"
 
 def _is_counters(ct: str) -> bool:
     """A social-media engagement line: "Q 169 170 ♥ 315 33", "t] 84", "♡ 243"."""
-    toks = ct.split()
+    toks = ct.split(None, 15)  # at most 16 pieces: a long paragraph is not split whole
     if not toks or len(toks) > 14:
         return False
     if not all(len(t) <= 2 or _NUMBER_RE.fullmatch(t) for t in toks):
@@ -165,16 +165,17 @@ def _base_kind(p: _Para, latin_doc: bool) -> str:
         return "social" if _HEART_RE.search(ct) else "other"
     if _is_counters(ct) or _TIMESTAMP_RE.match(ct):
         return "social"
-    words = ct.split()
+    # words, counted up to 11 (a huge paragraph is not split into millions of strings)
+    n_words = len(ct.split(None, 10))
     if _HANDLE_DOT_RE.search(ct[:80]):
         return "social"
-    if len(words) <= 10 and (
+    if n_words <= 10 and (
         _HANDLE_RE.search(ct) or _EMOJI_RE.search(ct) or _HASHTAGS_RE.fullmatch(ct)
     ):
         return "social"
     if latin_doc and len(ct) < 120 and _non_latin_share(ct) > 0.3:
         return "other"
-    if len(words) <= 8 and _DATELINE_RE.fullmatch(ct):
+    if n_words <= 8 and _DATELINE_RE.fullmatch(ct):
         return "front_matter"
     if "\t" in p.raw and _TOC_LINE_RE.match(p.raw.strip("\n")):
         return "front_matter"
@@ -223,7 +224,11 @@ def _fix_stars(paras: Iterable[_Para]) -> Iterator[_Para]:
             and (prev_star or (nxt is not None and _STAR_RE.match(nxt.raw) is not None))
         ):
             cur.kind = "list_item"
-        if cur.kind == "body" and _FOOTNOTE_RE.match(cur.raw) and len(cur.clean.split()) < 15:
+        if (
+            cur.kind == "body"
+            and _FOOTNOTE_RE.match(cur.raw)
+            and len(cur.clean.split(None, 15)) < 15
+        ):
             cur.kind = "reference"
         prev_star = star
         yield cur
