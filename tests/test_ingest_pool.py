@@ -340,3 +340,25 @@ def test_ctrl_c_stops_every_worker_and_leaves_whole_documents(tmp_path: Path) ->
     final = table_rows(db)
     assert sorted(final["units"]) == sorted(clean["units"])
     assert sorted(final["documents"]) == sorted(clean["documents"])
+
+
+def test_long_documents_stay_here_and_big_tasks_wait_for_an_idle_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document over MAX_DOC_CHARS is segmented in this process (streamed) between
+    documents from workers; a task too big to wait in a busy worker's pipe (here:
+    a long title) is given to an idle one. Same units either way."""
+    folder = corpus(tmp_path / "c", copies=2, mutated=False)
+    records = [
+        {"id": f"t{i}", "title": "T" * 40_000, "text": f"Line {i}. It is short."} for i in range(4)
+    ]
+    (folder / "titled.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    one = [(d, list(u)) for d, u in prepare_documents([folder], workers=1)]
+    monkeypatch.setattr(ingest_pool, "MAX_DOC_CHARS", 20_000)
+    monkeypatch.setattr(ingest_pool, "SMALL_TASK", 1024)
+    with prepare_documents([folder], workers=2) as docs:
+        assert docs.pool is not None
+        local = [i for i, j in enumerate(docs.pool._state.jobs) if j is None]
+        assert local and len(local) < len(docs.pool._state.jobs) - 4
+        two = [(d, list(u)) for d, u in docs]
+    assert one == two

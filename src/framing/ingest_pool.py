@@ -9,18 +9,20 @@ database ends up the same (``tests/test_ingest_pool.py`` compares it), and the w
 lock is never held while a document is segmented.
 
 How: ``workers`` processes are forked (they inherit the loaded code, the codebook's
-hints and VADER, so nothing is pickled but a small task per document and the
-document's units coming back). Each worker holds at most one task, so neither side
-can block the other on a full pipe. A task names a document (its file and what the
+hints, so nothing is pickled but a small task per document and the
+document's units coming back). A task names a document (its file and what the
 checks recorded); the worker reads the file itself (a ``.jsonl`` file with one
 cursor per worker: it gets that file's documents in line order), segments it whole
 and sends back its list of units, or the error, which the ingest raises when it
 reaches that document: the same one-line error as without workers, at the same
-point, so earlier documents are written and that one is not.
+point, so earlier documents are written and that one is not. A worker holds up to
+two documents, so it goes on to the next while the ingest is busy writing (see
+``SegmentPool._feed`` for why neither side can block the other on a full pipe).
 
 Bounds: a document longer than :data:`MAX_DOC_CHARS` is segmented in the ingest's
 own process, streamed batch by batch as before (its units are never all in memory),
-and only :data:`AHEAD` documents are segmented ahead of the one being written.
+and at most :data:`AHEAD` documents per worker, and :data:`AHEAD_CHARS` characters,
+are segmented ahead of the one being written.
 Workers are started only when the first document's units are asked for (so
 re-ingesting unchanged files starts none), ignore Ctrl-C (the ingest itself stops,
 then stops them: :meth:`SegmentPool.close`), exit when the ingest's process goes
@@ -70,6 +72,13 @@ MAX_DOC_CHARS = 2_000_000
 
 #: Documents segmented ahead of the one being written (per worker), at most.
 AHEAD = 4
+
+#: Characters of text segmented ahead of the one being written, at most (units take
+#: about 14 bytes per character of text): unless nothing is ahead at all.
+AHEAD_CHARS = 4_000_000
+
+#: A task (a pickled document plan) this small may wait in a busy worker's pipe.
+SMALL_TASK = 16 * 1024
 
 _Task = Callable[[Any, dict[Path, Any]], list[UnitDraft]]
 
@@ -146,7 +155,7 @@ def pool_for(
     ]
     names = [f"{p.name}#L{p.line}" if p.line else p.name for p in plans]
     task = functools.partial(_pool_task, encoding=encoding, hinter=hinter)
-    return SegmentPool(size, task, jobs, names)
+    return SegmentPool(size, task, jobs, names, [p.n_chars for p in plans])
 
 
 def _pool_task(
@@ -197,7 +206,7 @@ def pooled(
 class _Worker:
     proc: BaseProcess
     conn: Connection
-    task: int = -1  # the index of the document it is segmenting, -1 when idle
+    tasks: list[int] = field(default_factory=list)  # documents given, in order
 
 
 @dataclass
@@ -206,6 +215,7 @@ class _State:
 
     jobs: list[Any]  # per document: its task argument, or None for "not for workers"
     names: list[str]
+    sizes: list[int]  # characters
     next_submit: int = 0
     wanted: int = 0  # the document being written: results before it are not needed
     done: dict[int, tuple[bool, Any]] = field(default_factory=dict)
@@ -217,10 +227,12 @@ class SegmentPool:
     ``i`` (``None``: the ingest segments that one itself); ``task`` runs in a
     worker and returns the document's units."""
 
-    def __init__(self, size: int, task: _Task, jobs: list[Any], names: list[str]) -> None:
+    def __init__(
+        self, size: int, task: _Task, jobs: list[Any], names: list[str], sizes: list[int]
+    ) -> None:
         self.size = size
         self._task = task
-        self._state = _State(jobs=jobs, names=names)
+        self._state = _State(jobs=jobs, names=names, sizes=sizes)
         self._workers: list[_Worker] = []
         self._closed = False  # stopped by the ingest: nothing more is served
         self._retired = False  # the workers are gone (done, or stopped)
@@ -256,13 +268,13 @@ class SegmentPool:
             st.wanted = max(st.wanted, index)
             self._feed(block=False)
             while index not in st.done:
-                if not any(w.task == index for w in self._workers):
-                    idle = next((w for w in self._workers if w.task < 0), None)
-                    if idle is not None:  # asked out of order: not given out yet
-                        self._submit(idle, index)
+                if not self._given(index):  # asked out of order: not given out yet
+                    idle = next((w for w in self._workers if not w.tasks), None)
+                    if idle is not None:
+                        self._submit(idle, index, self._payload(index))
                 self._feed(block=True)
         ok, value = st.done.pop(index)
-        if self._next_job(len(st.jobs)) is None and all(w.task < 0 for w in self._workers):
+        if self._next_job(len(st.jobs)) is None and not any(w.tasks for w in self._workers):
             self._retire()  # nothing left for the workers
         if not ok:
             raise value
@@ -313,59 +325,77 @@ class SegmentPool:
         self._finalizer = weakref.finalize(self, _stop, list(self._workers))
         return True
 
+    def _given(self, index: int) -> bool:
+        return any(index in w.tasks for w in self._workers)
+
     def _next_job(self, limit: int) -> int | None:
         """The next document for a worker, up to index ``limit``: not yet given out,
         not one the ingest segments itself."""
         st = self._state
         while st.next_submit < len(st.jobs) and st.next_submit <= limit:
             i = st.next_submit
-            free = st.jobs[i] is not None and i not in st.done
-            if free and not any(w.task == i for w in self._workers):
+            if st.jobs[i] is not None and i not in st.done and not self._given(i):
                 return i
             st.next_submit += 1
         return None
 
-    def _submit(self, worker: _Worker, index: int) -> None:
-        worker.task = index
+    def _payload(self, index: int) -> bytes:
+        return pickle.dumps((index, self._state.jobs[index]), pickle.HIGHEST_PROTOCOL)
+
+    def _submit(self, worker: _Worker, index: int, payload: bytes) -> None:
+        worker.tasks.append(index)
         if index == self._state.next_submit:
             self._state.next_submit += 1
         try:
-            worker.conn.send((index, self._state.jobs[index]))
+            worker.conn.send_bytes(payload)
         except OSError:  # it died while idle
             self._died(worker)
 
     def _feed(self, *, block: bool) -> None:
-        """Give idle workers the next documents (at most ``AHEAD`` per worker past
-        the one being written), then collect what has arrived: waiting for
-        something to arrive when ``block``."""
+        """Give workers the next documents, then collect what has arrived (waiting
+        for something when ``block``).
+
+        A worker holds up to two documents, so it starts the next one as soon as it
+        has sent one back, even while this process is busy writing. That is safe
+        from deadlock (both sides blocked writing to a full pipe) because the
+        second document is given only if its task is small (it fits in the pipe
+        beside the first); a big task (long metadata) waits until its worker is
+        idle, i.e. reading. At most ``AHEAD`` documents per worker are given past
+        the one being written."""
         st = self._state
         limit = st.wanted + AHEAD * self.size
-        for worker in self._workers:
-            if worker.task < 0:
+        ahead = sum(st.sizes[i] for i in st.done)
+        ahead += sum(st.sizes[i] for w in self._workers for i in w.tasks)
+        for depth in (1, 2):  # first the idle workers, then a second document each
+            for worker in self._workers:
+                if len(worker.tasks) >= depth:
+                    continue
                 index = self._next_job(limit)
-                if index is None:
+                if index is None or (ahead and ahead + st.sizes[index] > AHEAD_CHARS):
                     break
-                self._submit(worker, index)
-        busy = [w for w in self._workers if w.task >= 0]
+                payload = self._payload(index)
+                if worker.tasks and len(payload) > SMALL_TASK:
+                    break  # for an idle worker, next time
+                self._submit(worker, index, payload)
+                ahead += st.sizes[index]
+        busy = [w for w in self._workers if w.tasks]
         if not busy:
             return
         handles: list[Any] = [w.conn for w in busy] + [w.proc.sentinel for w in busy]
         for ready in wait(handles, timeout=None if block else 0):
             worker = next(w for w in busy if ready in (w.conn, w.proc.sentinel))
-            if worker.task < 0:
-                continue  # its result and its exit were both ready
-            if ready is worker.conn or worker.conn.poll():
+            while worker.tasks and worker.conn.poll():
                 try:
-                    index, result = worker.conn.recv()
+                    index, result = pickle.loads(worker.conn.recv_bytes())
                 except (EOFError, OSError):
                     self._died(worker)
-                worker.task = -1
+                worker.tasks.remove(index)
                 st.done[index] = result
-            else:
+            if worker.tasks and ready is worker.proc.sentinel:
                 self._died(worker)
 
     def _died(self, worker: _Worker) -> NoReturn:
-        index = worker.task
+        index = worker.tasks[0]
         worker.proc.join(1)
         code = worker.proc.exitcode
         self.close()
@@ -401,7 +431,7 @@ def _worker_main(
     cursors: dict[Path, Any] = {}
     while True:
         try:
-            index, job = conn.recv()
+            index, job = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
         result: tuple[bool, Any]
@@ -410,10 +440,12 @@ def _worker_main(
         except Exception as err:  # noqa: BLE001 - every error goes back to the ingest
             result = (False, _portable(err))
         try:
-            conn.send((index, result))
+            data = pickle.dumps((index, result), pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError) as err:
-            conn.send((index, (False, _portable(err))))
-        except (BrokenPipeError, OSError):
+            data = pickle.dumps((index, (False, _portable(err))), pickle.HIGHEST_PROTOCOL)
+        try:
+            conn.send_bytes(data)
+        except OSError:  # the ingest is gone
             return
 
 

@@ -7,7 +7,9 @@ word, which makes it quadratic in a text's length). Here, a text without emoji
 skips the copy (it would be the text itself), and the words are lower-cased once
 per text; each rule of ``sentiment_valence``, ``_negation_check``,
 ``_special_idioms_check`` and ``_least_check`` is applied in VADER's order, with
-VADER's arithmetic, on those lower-cased words (see :func:`_valence`). A text with
+VADER's arithmetic, on those lower-cased words (see :func:`_valence`), and so is
+``_but_check``; a word outside the lexicon scores 0 without a call, and
+``SentiText``'s word list is built inline, as it builds it. A text with
 emoji goes through VADER's own method, whose two look-back checks get only the
 six words they read. ``tests/test_segment.py`` compares every score with plain
 VADER's, on the seeds and on random word sequences full of VADER's special words.
@@ -15,6 +17,7 @@ VADER's, on the seeds and on random word sequences full of VADER's special words
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from vaderSentiment import vaderSentiment as vs
@@ -28,6 +31,7 @@ from vaderSentiment.vaderSentiment import (
 )
 
 _NEGATE = frozenset(NEGATE)
+_PUNCTUATION = string.punctuation  # what SentiText strips from a word's ends
 
 
 class FastVader(vs.SentimentIntensityAnalyzer):
@@ -51,20 +55,43 @@ class FastVader(vs.SentimentIntensityAnalyzer):
         return vs.SentimentIntensityAnalyzer._special_idioms_check(valence, words, i)
 
     def polarity_scores(self, text: str) -> Any:
-        if not self.emoji_chars.isdisjoint(text):
+        # every emoji VADER replaces is outside ASCII: most texts need no check
+        if not text.isascii() and not self.emoji_chars.isdisjoint(text):
             return super().polarity_scores(text)
         text = text.strip()
-        senti = vs.SentiText(text)
-        words = senti.words_and_emoticons
-        low = [w.lower() for w in words]
+        # SentiText: the words with surrounding punctuation stripped (unless that
+        # leaves two characters or fewer: an emoticon), and whether only some of
+        # them are ALL CAPS.
+        words = [t if len(s := t.strip(_PUNCTUATION)) <= 2 else s for t in text.split()]
         n = len(words)
-        sentiments: list[float] = []
-        for i, w in enumerate(low):
+        caps = sum(map(str.isupper, words))
+        cap = 0 < n - caps < n
+        low = [w.lower() for w in words]
+        lexicon = self.lexicon
+        sentiments: list[float] = [0] * n  # a word outside the lexicon scores 0
+        for i in [i for i, w in enumerate(low) if w in lexicon]:
+            w = low[i]
             if w in BOOSTER_DICT or (w == "kind" and i < n - 1 and low[i + 1] == "of"):
-                sentiments.append(0)
-            else:
-                sentiments.append(_valence(self.lexicon, words, low, i, senti.is_cap_diff))
-        return self.score_valence(self._but_check(words, sentiments), text)
+                continue
+            sentiments[i] = _valence(lexicon, words, low, i, cap)
+        if "but" in low:
+            sentiments = _but(low, sentiments)
+        return self.score_valence(sentiments, text)
+
+
+def _but(low: list[str], sentiments: list[float]) -> list[float]:
+    """VADER's ``_but_check``, to the letter (its ``index`` finds the first equal
+    score, not the current one), on the words lower-cased once."""
+    bi = low.index("but")
+    for sentiment in sentiments:
+        si = sentiments.index(sentiment)
+        if si < bi:
+            sentiments.pop(si)
+            sentiments.insert(si, sentiment * 0.5)
+        elif si > bi:
+            sentiments.pop(si)
+            sentiments.insert(si, sentiment * 1.5)
+    return sentiments
 
 
 def _valence(lexicon: dict[str, float], words: list[str], low: list[str], i: int, cap: bool) -> Any:
