@@ -362,3 +362,25 @@ def test_long_documents_stay_here_and_big_tasks_wait_for_an_idle_worker(
         assert local and len(local) < len(docs.pool._state.jobs) - 4
         two = [(d, list(u)) for d, u in docs]
     assert one == two
+
+
+def test_the_write_lock_is_never_held_while_waiting_for_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 7, item 5: segmentation happens outside any transaction. With workers,
+    the ingest waits for a document's units only when no transaction is open."""
+    folder = corpus(tmp_path / "c", copies=2)
+    store = Store.open(tmp_path / "a.db")
+    seen: list[bool] = []
+    real = ingest_pool.SegmentPool.units
+
+    def units(self: ingest_pool.SegmentPool, index: int) -> Any:
+        seen.append(store.db.conn.in_transaction)
+        return real(self, index)
+
+    monkeypatch.setattr(ingest_pool.SegmentPool, "units", units)
+    with prepare_documents([folder], workers=2) as docs:
+        report = store.ingest(docs)
+    store.close()
+    assert report.documents_added == len(seen) > 20
+    assert not any(seen)
