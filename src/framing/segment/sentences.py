@@ -146,7 +146,8 @@ def _enumeration_starts(s: str) -> list[int]:
     b = _BULLET_START_RE.match(s)
     if b:
         bullet = b.group("bullet")
-        out = [mm.start() for mm in re.finditer(r"(?<=\s)" + re.escape(bullet), s, b.end())]
+        later = re.compile(r"(?<=\s)" + re.escape(bullet))  # (re.finditer's 3rd is flags)
+        out = [mm.start() for mm in later.finditer(s, b.end())]
     return out
 
 
