@@ -183,6 +183,10 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert pool_size(None, [big, big]) == 2  # automatic: one per core
     monkeypatch.setattr(ingest_pool, "cpu_count", lambda: 1)
     assert pool_size(None, [big, big]) == 0  # one core: no worker
+    monkeypatch.setattr(ingest_pool, "cpu_count", lambda: 64)
+    assert pool_size(None, [big // 2 + 1] * 3) == 3  # one per half of MIN_TOTAL_CHARS
+    assert pool_size(None, [big] * 100) == ingest_pool.MAX_AUTO_WORKERS
+    assert pool_size(16, [10] * 100) == 16  # asked for
     assert pool_size(1, [big, big]) == 0  # one process asked for
     assert pool_size(None, [100, 200]) == 0  # too little text to pay for a process
     assert pool_size(None, [big]) == 0  # one document: nothing to share

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AHEAD",
+    "MAX_AUTO_WORKERS",
     "MAX_DOC_CHARS",
     "MIN_TOTAL_CHARS",
     "Documents",
@@ -65,6 +66,9 @@ __all__ = [
 #: With the automatic worker count, workers are used only for more text than this in
 #: several documents: below it, starting them costs more than they save.
 MIN_TOTAL_CHARS = 256 * 1024
+
+#: The most workers the automatic count starts.
+MAX_AUTO_WORKERS = 8
 
 #: A longer document is segmented in the ingest's own process, streamed, so that its
 #: units are never held whole (a worker returns a document's units in one piece).
@@ -95,15 +99,18 @@ def pool_size(workers: int | None, sizes: list[int]) -> int:
     """How many worker processes to use for documents of ``sizes`` characters: 0
     means segment in this process. ``workers=None`` is automatic: one per core, if
     there are several cores, several documents a worker may take, and more than
-    :data:`MIN_TOTAL_CHARS` of their text. An explicit ``workers`` > 1 is used
-    whenever two documents or more may go to workers."""
+    :data:`MIN_TOTAL_CHARS` of their text; at most one per ``MIN_TOTAL_CHARS / 2``
+    of text and :data:`MAX_AUTO_WORKERS` (each worker loads its own spaCy when a
+    text needs the tokenizer: about 0.8 s and 60 MB). An explicit ``workers`` > 1 is
+    used whenever two documents or more may go to workers."""
     eligible = [n for n in sizes if n <= MAX_DOC_CHARS]
     if len(eligible) < 2 or not hasattr(os, "fork"):
         return 0
     if workers is None:
-        if sum(eligible) <= MIN_TOTAL_CHARS:
+        total = sum(eligible)
+        if total <= MIN_TOTAL_CHARS:
             return 0
-        workers = cpu_count()
+        workers = min(cpu_count(), MAX_AUTO_WORKERS, total // (MIN_TOTAL_CHARS // 2))
     n = min(workers, len(eligible))
     return n if n > 1 else 0
 

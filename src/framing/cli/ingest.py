@@ -25,8 +25,8 @@ from framing.models import FramingError
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Segment in this many processes (default: one per CPU core when there is more "
-    "than 256 KB of text in several files; 1: all in this process).",
+    help="Segment in this many processes (default: one per CPU core, at most 8, when "
+    "there is more than 256 KB of text in several files; 1: all in this process).",
 )
 @db_option
 @codebook_option
