@@ -117,18 +117,17 @@ def _apply_context(paras: _Paras, title: str | None) -> None:
     # --- front matter, table of contents and references
     region = ""
     toc_block = -1
-    for i in range(n):
+    for i, (f, b) in enumerate(zip(flags, block, strict=True)):
         if i == title_i:
             continue
-        f = flags[i]
-        if region == "front" and block[i] == toc_block:
+        if region == "front" and b == toc_block:
             kind[i] = "front_matter"
             continue
         if f & FRONT_SHORT:
             region = "front"
             kind[i] = "front_matter"
             if f & TOC:
-                toc_block = block[i] + 1
+                toc_block = b + 1
             continue
         if f & REF_SHORT:
             region = "reference"
@@ -159,8 +158,8 @@ def _apply_context(paras: _Paras, title: str | None) -> None:
         else:
             i += 1
     # --- figures
-    for ci in range(n):
-        if kind[ci] != "caption" or not flags[ci] & FIGURE:
+    for ci, cap_kind in enumerate(kind):  # each kind as it is then (later ones change)
+        if cap_kind != "caption" or not flags[ci] & FIGURE:
             continue
         tweety = flags[ci] & TWEETY or (
             ci + 1 < n and kind[ci + 1] == "other" and flags[ci + 1] & TWEETY
@@ -203,8 +202,8 @@ def _apply_context(paras: _Paras, title: str | None) -> None:
                 kind[k2] = "caption"
             k2 += 1
     # --- inserts
-    for i in range(n):
-        if flags[i] & INSERT and kind[i] in ("body", "block_quote", "heading"):
+    for i in paras.inserts:
+        if kind[i] in ("body", "block_quote", "heading"):
             kind[i] = "other"
 
 
@@ -221,17 +220,16 @@ def _exclusions(paras: _Paras) -> None:
     excluded: list[str] | None = None
     active = ""
     label = ""
-    for i in range(len(paras)):
-        f = flags[i]
-        if f & CLEAN:
-            k = kind[i]
-            if k in ("heading", "title") or (k in ("front_matter", "reference") and f & SHORT79):
-                name = names[i]
-                if name is not None:
-                    active = name
-                    label = f"section:{name}"
-                elif k in ("heading", "title"):
-                    active = ""
+    for i, (f, k) in enumerate(zip(flags, kind, strict=True)):
+        if f & CLEAN and (
+            k in ("heading", "title") or (k in ("front_matter", "reference") and f & SHORT79)
+        ):
+            name = names[i]
+            if name is not None:
+                active = name
+                label = f"section:{name}"
+            elif k in ("heading", "title"):
+                active = ""
         if active:
             if excluded is None:
                 excluded = paras.excluded = [""] * len(paras)
@@ -262,11 +260,10 @@ def _mark_duplicates(paras: _Paras) -> None:
         return
     last: dict[int, int] = {}
     candidates = 0
-    for i in range(n):
-        key = keys[i]
-        if key and kind[i] in _DUPLICATE_KINDS and (repeated is None or key in repeated):
+    for i, (key, k, f) in enumerate(zip(keys, kind, flags, strict=True)):
+        if key and k in _DUPLICATE_KINDS and (repeated is None or key in repeated):
             candidates += 1
-            if not flags[i] & INSERT:
+            if not f & INSERT:
                 last[key] = i
     if len(last) == candidates:
         return

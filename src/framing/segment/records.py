@@ -74,12 +74,12 @@ FIGURE = 1 << 4  # opens with a "Figure 3" caption
 TWEETY = 1 << 5  # "twitter.com", "x.com/" or "Tweet"
 SOURCE_LINE = 1 << 6  # a URL alone or a "Source:" line (display text <= 2000 chars)
 CLEAN = 1 << 7  # ct is not empty
-FRONT = 1 << 8  # _FRONT_HEADINGS_RE.fullmatch(ct)
+FRONT = 1 << 8  # _FRONT_HEADINGS_RE.fullmatch(ct) (set for a heading only)
 FRONT_SHORT = 1 << 9  # short and _FRONT_HEADINGS_RE.fullmatch(ct.strip("\t "))
-TOC = 1 << 10  # _TOC_HEADINGS_RE.fullmatch(ct)
+TOC = 1 << 10  # _TOC_HEADINGS_RE.fullmatch(ct) (set with FRONT_SHORT only)
 REF_SHORT = 1 << 11  # short and _REF_HEADINGS_RE.fullmatch(ct)
-SECTION_NUM = 1 << 12  # _SECTION_NUM_RE.match(ct)
-MAIN = 1 << 13  # SECTION_NUM, or _MAIN_HEADINGS_RE.fullmatch(ct)
+SECTION_NUM = 1 << 12  # _SECTION_NUM_RE.match(ct) (for a heading or REF_SHORT only)
+MAIN = 1 << 13  # SECTION_NUM, or _MAIN_HEADINGS_RE.fullmatch(ct) (for a heading only)
 SHORT79 = 1 << 14  # one line and len(ct) < 80 (the exclusions' heading test)
 
 
@@ -109,6 +109,7 @@ class _Paras:
         "excluded",
         "parts",
         "head_clean",
+        "inserts",
         "heading_name",
         "_wanted",
         "_chunks_sorted",
@@ -133,6 +134,8 @@ class _Paras:
         #: row -> the original spans of a paragraph joined across inserts
         self.parts: dict[int, tuple[tuple[int, int], ...]] = {}
         self.head_clean: list[str] = []
+        #: the rows marked INSERT, in order
+        self.inserts: list[int] = []
         self._wanted = {_norm_heading(s): _norm_heading(s) for s in exclude_sections}
         self.heading_name: list[str | None] | None = [] if self._wanted else None
         self._chunks_sorted = True
@@ -149,6 +152,7 @@ class _Paras:
         flags = 0
         if p.insert:
             flags |= INSERT
+            self.inserts.append(i)
         if _prose_text(full, words):
             flags |= PROSE
         if "\t" in p.raw:
@@ -171,19 +175,25 @@ class _Paras:
         if ct:
             flags |= CLEAN
             one_line = p.n_lines == 1
-            if _FRONT_HEADINGS_RE.fullmatch(ct):
-                flags |= FRONT
             if one_line and len(ct) <= 80:
                 if _FRONT_HEADINGS_RE.fullmatch(ct.strip("\t ")):
                     flags |= FRONT_SHORT
+                    if _TOC_HEADINGS_RE.fullmatch(ct):
+                        flags |= TOC
                 if _REF_HEADINGS_RE.fullmatch(ct):
                     flags |= REF_SHORT
-            if _TOC_HEADINGS_RE.fullmatch(ct):
-                flags |= TOC
-            if _SECTION_NUM_RE.match(ct):
-                flags |= SECTION_NUM | MAIN
-            elif _MAIN_HEADINGS_RE.fullmatch(ct):
-                flags |= MAIN
+            # FRONT, MAIN and SECTION_NUM are read only of a row whose kind is then
+            # "heading": its kind from the paragraph rules (the rules before them make
+            # no heading), or a References heading's (REF_SHORT). Only those get them.
+            if p.kind == "heading":
+                if _FRONT_HEADINGS_RE.fullmatch(ct):
+                    flags |= FRONT
+                if _SECTION_NUM_RE.match(ct):
+                    flags |= SECTION_NUM | MAIN
+                elif _MAIN_HEADINGS_RE.fullmatch(ct):
+                    flags |= MAIN
+            elif flags & REF_SHORT and _SECTION_NUM_RE.match(ct):
+                flags |= SECTION_NUM
             if one_line and len(ct) < 80:
                 flags |= SHORT79
         md = _MD_HEADING_RE.match(p.raw)
