@@ -388,3 +388,30 @@ def test_the_write_lock_is_never_held_while_waiting_for_a_worker(
     store.close()
     assert report.documents_added == len(seen) > 20
     assert not any(seen)
+
+
+@pytest.mark.parametrize("glued", [True, False])
+def test_spacy_is_loaded_once_before_the_fork_only_when_a_text_needs_it(
+    tmp_path: Path, glued: bool
+) -> None:
+    """A glued sentence start ("stable.But") needs spaCy's tokenizer: the ingest loads
+    spaCy before forking, so the workers share it; without one, nobody loads it."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for i in range(4):
+        text = f"Document {i} starts here. It is short.\n\nA second paragraph follows."
+        if glued and i == 2:
+            text += " The economy was stable.But then it fell."
+        (folder / f"d{i}.txt").write_text(text + "\n", encoding="utf-8")
+    code = (
+        "import sys, atexit\n"
+        "atexit.register(lambda: print('spacy' in sys.modules))\n"
+        "from framing.cli import main\n"
+        f"main(['ingest', {str(folder)!r}, '--db', {str(tmp_path / 'a.db')!r}, '--jobs', '2'])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == str(glued)
+    units = [r for r in table_rows(tmp_path / "a.db")["units"] if r[1] == "d2"]
+    assert any(r[5] == "But then it fell." for r in units) == glued
