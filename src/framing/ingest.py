@@ -548,6 +548,20 @@ class _JsonlCursor:
         raise FramingError(f"{plan.name!r} changed while it was being read")
 
 
+def _cursor_for(
+    plan: _Plan, cursors: dict[Path, _JsonlCursor], encoding: str | None
+) -> _JsonlCursor | None:
+    """The cursor of ``plan``'s .jsonl file (None for a plain file), kept in
+    ``cursors`` while its documents come in line order (one file at a time)."""
+    if not plan.line:
+        return None
+    cursor = cursors.get(plan.path)
+    if cursor is None:
+        cursors.clear()
+        cursor = cursors[plan.path] = _JsonlCursor(plan.path, plan.name, encoding)
+    return cursor
+
+
 def document_text(file: str, encoding: str | None = None) -> str:
     """The text that a document's unit offsets index, from ``Document.file``.
 
@@ -654,12 +668,7 @@ def _produce(
     base = 0
     cursors: dict[Path, _JsonlCursor] = {}
     for index, plan in enumerate(plans):
-        cursor = None
-        if plan.line:
-            cursor = cursors.get(plan.path)
-            if cursor is None:
-                cursors.clear()  # one .jsonl file at a time
-                cursor = cursors[plan.path] = _JsonlCursor(plan.path, plan.name, encoding)
+        cursor = _cursor_for(plan, cursors, encoding)
         kinds = plan.queued_kinds if plan.queued_kinds is not None else default_kinds
         doc = replace(_document(plan), fingerprint=_fingerprint(plan, kinds, settings))
         units = _units(plan, cursor, encoding, kinds, on_progress, hinter, base, total)

@@ -201,15 +201,10 @@ def _pool_task(
 ) -> list[UnitDraft]:
     """In a worker: one document's units, exactly as the ingest's own process gives
     them (the same function, without progress reports)."""
-    from framing.ingest import _JsonlCursor, _units  # loaded already: forked
+    from framing.ingest import _cursor_for, _units  # loaded already: forked
 
     plan, kinds = job
-    cursor = None
-    if plan.line:
-        cursor = cursors.get(plan.path)
-        if cursor is None:
-            cursors.clear()  # one .jsonl file at a time
-            cursor = cursors[plan.path] = _JsonlCursor(plan.path, plan.name, encoding)
+    cursor = _cursor_for(plan, cursors, encoding)
     return list(_units(plan, cursor, encoding, kinds, None, hinter, 0, 0))
 
 

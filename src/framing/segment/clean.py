@@ -21,7 +21,6 @@ _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 #: characters ``str.split()`` breaks at (checked for every code point in the tests).
 _LONG = 1 << 16
 _SPACES_RE = re.compile(r"\s+")
-_STRIP = " "
 
 
 def clean_text(raw: str) -> str:
@@ -51,5 +50,5 @@ def clean_text(raw: str) -> str:
     if s[:1] in "#>":
         s = _MD_PREFIX_RE.sub("", s, count=1)
     if len(s) > _LONG:  # one string, not a list of every word (a huge paragraph)
-        return _SPACES_RE.sub(" ", s).strip(_STRIP)
+        return _SPACES_RE.sub(" ", s).strip(" ")
     return " ".join(s.split())  # split() breaks at what \s matches, and strips

@@ -186,34 +186,28 @@ class StoreBase:
         reader that runs several queries (terms, then codes that refer to them) while
         annotators write can see a code its earlier query did not know. Inside a
         transaction already (a write, or :meth:`hold_snapshot`), this adds nothing."""
+        began = self.hold_snapshot()
+        try:
+            yield
+        finally:
+            if began and self.db.conn.in_transaction:
+                self.db.conn.rollback()  # nothing was written: ending the read is all
+
+    def hold_snapshot(self) -> bool:
+        """From now until the store is closed (or :meth:`snapshot` ends), read the
+        database as of this moment (for a command that only reads: its tables, counts
+        and codes all agree, even while annotators keep writing). Not for a connection
+        that stays open while the user works (a list in the UI would stop seeing new
+        labels). False if a transaction was open already (its view is kept)."""
         conn = self.db.conn
         if conn.in_transaction:
-            yield
-            return
+            return False
         try:
             conn.execute("BEGIN")
             conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # takes the snapshot
         except sqlite3.Error as err:
             raise _friendly(self.path, err) from err
-        try:
-            yield
-        finally:
-            if conn.in_transaction:
-                conn.rollback()  # nothing was written: ending the read is all it does
-
-    def hold_snapshot(self) -> None:
-        """From now until the store is closed, read the database as of this moment
-        (for a command that only reads: its tables, counts and codes all agree, even
-        while annotators keep writing). Not for a connection that stays open while
-        the user works (a list in the UI would stop seeing new labels)."""
-        conn = self.db.conn
-        if conn.in_transaction:
-            return
-        try:
-            conn.execute("BEGIN")
-            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-        except sqlite3.Error as err:
-            raise _friendly(self.path, err) from err
+        return True
 
     # ------------------------------------------------------------------- labels
     def _ensure_annotator(self, name: str) -> None:
